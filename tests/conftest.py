@@ -1,0 +1,63 @@
+"""Shared fixtures: generated samples are costly, so each is built once per test session."""
+
+import functools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from c360lab import datasets
+
+SECOND_SEED = 7
+
+
+@functools.cache
+def sample(seed: int = datasets.DEFAULT_SEED, n: int = datasets.DEFAULT_CUSTOMERS):
+    return datasets.generate(n, seed)
+
+
+@pytest.fixture(scope="session", params=[datasets.DEFAULT_SEED, SECOND_SEED],
+                ids=["default-seed", "second-seed"])
+def world(request):
+    """A generated sample with typed tables and helpers to reach the ground truth."""
+    return World(sample(request.param))
+
+
+class World:
+    """Typed tables of a sample joined to the answer key's person ids and latent traits."""
+
+    def __init__(self, s):
+        self.sample = s
+        self.raw = s.raw()
+        self.people = s.people.set_index("person_id")
+        links = s.answer_key["record_links"]
+        self.links = links
+
+    def person_of(self, table: str, role: str = "record") -> pd.Series:
+        """record_id -> person_id for one table (and role)."""
+        rows = self.links[(self.links["table"] == table) & (self.links["role"] == role)]
+        return pd.Series(rows["person_id"].to_numpy(), index=rows["record_id"].to_numpy())
+
+    @functools.cached_property
+    def orders(self) -> pd.DataFrame:
+        """Orders with person, revenue, cost and margin after discounts and returns."""
+        o = self.raw["shop_orders"].copy()
+        lines = self.raw["order_lines"]
+        value = (lines["quantity"] * lines["unit_price_vnd"]).groupby(lines["order_id"]).sum()
+        cost = (lines["quantity"] * lines["unit_cost_vnd"]).groupby(lines["order_id"]).sum()
+        o["person_id"] = o["order_id"].map(self.person_of("shop_orders"))
+        done = o["status"] == "completed"
+        lost_shipping = o["status"].isin(["returned", "failed_delivery"])
+        o["revenue"] = np.where(done, o["order_id"].map(value) - o["discount_vnd"], 0)
+        o["cogs"] = np.where(done, o["order_id"].map(cost), 0)
+        o["margin"] = o["revenue"] - o["cogs"] - np.where(lost_shipping, o["shipping_vnd"], 0)
+        return o
+
+    @functools.cached_property
+    def customers(self) -> pd.DataFrame:
+        """One row per buying person: revenue, margin, orders and latent traits."""
+        o = self.orders
+        g = o.groupby("person_id").agg(revenue=("revenue", "sum"), margin=("margin", "sum"),
+                                       orders=("order_id", "size"),
+                                       first=("order_time", "min"), last=("order_time", "max"))
+        return g.join(self.people)

@@ -9,7 +9,6 @@ Each subcommand imports what it needs when it runs, so ``c360lab --help`` is ins
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import sys
 from importlib import metadata
@@ -43,28 +42,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         except metadata.PackageNotFoundError:
             version = "NOT INSTALLED"
         print(f"{name:<11} {version}")
-    found, looked_in = sample_data_folder()
+    from c360lab import datasets
+
+    found = datasets.sample_dir(create=False)
+    looked_in = datasets.sample_dir_candidates()
     if found:
         print(f"sample data found: {found}")
     else:
         print(f"sample data not found (looked in {', '.join(map(str, looked_in))}); "
               f"the first load generates it into {looked_in[-1]}")
     return 0
-
-
-def sample_data_folder() -> tuple[Path | None, list[Path]]:
-    """The sample data's folder if it exists (as ``c360lab.datasets.sample_dir`` finds it, without
-    generating anything), and the folders looked in.
-
-    ``$C360LAB_DATA`` if set, else the course's ``data/`` folder, else the user's cache folder.
-    """
-    env = os.environ.get("C360LAB_DATA")
-    candidates = [Path(env)] if env else [
-        Path(__file__).resolve().parent.parent / "data",
-        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "c360lab" / "data",
-    ]
-    found = next((f for f in candidates if (f / "raw" / "crm_contacts.csv").is_file()), None)
-    return found, candidates
 
 
 def positive_int(text: str) -> int:

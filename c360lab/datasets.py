@@ -754,22 +754,28 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
                                                  lineterminator="\n")
 
 
-def sample_dir() -> Path:
-    """Where the sample data lives: ``$C360LAB_DATA``, the course's ``data/`` folder, or a cache.
-
-    When the package is installed without the course folder, the default sample is generated
-    once into the user's cache folder.
-    """
+def sample_dir_candidates() -> list[Path]:
+    """Where the sample data is looked for, in order: ``$C360LAB_DATA`` if set, else the
+    course's ``data/`` folder and then the user's cache folder."""
     env = os.environ.get("C360LAB_DATA")
     if env:
-        return Path(env)
-    repo = Path(__file__).resolve().parent.parent / "data"
-    if (repo / RAW_DIR).is_dir():
-        return repo
+        return [Path(env)]
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "c360lab" / "data"
-    if not (cache / RAW_DIR / "crm_contacts.csv").exists():
-        write_sample(cache)
-    return cache
+    return [Path(__file__).resolve().parent.parent / "data", cache]
+
+
+def sample_dir(*, create: bool = True) -> Path | None:
+    """The folder of the sample data (see ``sample_dir_candidates``).
+
+    When the package is installed without the course folder, the default sample is generated
+    once into the user's cache folder; with ``create=False`` None is returned instead.
+    """
+    candidates = sample_dir_candidates()
+    found = next((f for f in candidates if (f / RAW_DIR / "crm_contacts.csv").is_file()), None)
+    if found is None and create:
+        write_sample(candidates[-1])
+        found = candidates[-1]
+    return found
 
 
 def read_text(path) -> pd.DataFrame:

@@ -1,5 +1,6 @@
-"""The ``c360lab`` command: ``doctor`` and argument errors (``generate`` is tested with datasets)."""
+"""The ``c360lab`` command: ``generate``, ``doctor`` and argument errors."""
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -83,3 +84,16 @@ def test_runs_as_a_module():
                           text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Python")
+
+
+def test_generate_writes_the_sample_with_a_progress_bar(tmp_path):
+    out_dir = tmp_path / "cohort"
+    env = {k: v for k, v in os.environ.items() if k != "TQDM_DISABLE"}
+    run = subprocess.run([sys.executable, "-m", "c360lab.cli", "generate", "--out", str(out_dir),
+                          "--customers", "500", "--seed", "42"], capture_output=True, text=True,
+                         env=env, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "wrote 16 files" in run.stdout
+    assert "Phin & Co." in run.stderr and "100%" in run.stderr  # tqdm's bar on stderr
+    assert len(list((out_dir / "raw").glob("*.csv"))) == 12
+    assert "--customers 500 --seed 42" in (out_dir / "README.md").read_text(encoding="utf-8")

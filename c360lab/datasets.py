@@ -218,7 +218,16 @@ class _Progress:
             self.bar.close()
 
 
-def _ids(prefix: str, n: int, width: int = 7) -> np.ndarray:
+#: record ids of each export: prefix and digits (CRM-000001, OD-00000001, ...)
+ID_FORMAT = {"crm_contacts": ("CRM-", 6), "deals": ("DL-", 6), "shop_orders": ("OD-", 8),
+             "order_lines": ("OL-", 8), "web_events": ("EV-", 9), "inbox_messages": ("MSG-", 8),
+             "conversations": ("CV-", 7), "tickets": ("TK-", 6), "surveys": ("SV-", 6),
+             "referrals": ("RF-", 6), "community": ("CM-", 5), "automation_sends": ("AS-", 8)}
+
+
+def _ids(table: str, n: int) -> np.ndarray:
+    """The first ``n`` record ids of a table."""
+    prefix, width = ID_FORMAT[table]
     return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
 
 
@@ -284,8 +293,16 @@ class _Renderer:
                                        "call": len(self.mess)}))
 
     def link(self, table: str, record_ids, pid, role: str = "record") -> None:
+        """Record in the answer key which person each record belongs to."""
         self.links.append(pd.DataFrame({"table": table, "record_id": record_ids, "role": role,
                                         "person_id": self.P["person_id"].to_numpy()[pid]}))
+
+    def records(self, table: str, frame: pd.DataFrame):
+        """Ids for one record per row of ``frame`` (one person each), linked in the answer key."""
+        pid = frame["pid"].to_numpy()
+        ids = _ids(table, len(pid))
+        self.link(table, ids, pid)
+        return ids, pid
 
     def phone(self, table, column, pid, style, *, landline="", second="second_number"):
         """How ``style`` writes each person's phone: their mobile, sometimes a second mobile or
@@ -350,10 +367,8 @@ class _Renderer:
     # -- the twelve exports ------------------------------------------------------------------
     def crm(self, crm, first, consent, D):
         rng, P = self.rng, self.P
-        pid = crm["pid"].to_numpy()
+        ids, pid = self.records("crm_contacts", crm)
         k = len(pid)
-        ids = _ids("CRM-", k, 6)
-        self.link("crm_contacts", ids, pid)
         seg = P["segment"].to_numpy()[pid]
         b2b = seg != "household"
         src = P["source"].to_numpy()[pid]
@@ -400,9 +415,9 @@ class _Renderer:
     def deals(self, D, crm):
         rng = self.rng
         k = len(D)
-        ids = _ids("DL-", k, 6)
+        ids = _ids("deals", k)
         first_crm = crm[~crm["duplicate"]]
-        contact_of = pd.Series(_ids("CRM-", len(crm), 6), index=crm.index)
+        contact_of = pd.Series(_ids("crm_contacts", len(crm)), index=crm.index)
         contact = contact_of.loc[first_crm.index].to_numpy()
         pid_to_contact = dict(zip(first_crm["pid"].to_numpy(), contact))
         value = self._deal_values(D)
@@ -444,9 +459,7 @@ class _Renderer:
     def orders(self, O, L, M, D):
         rng, P = self.rng, self.P
         m = len(O)
-        ids = _ids("OD-", m, 8)
-        pid = O["pid"].to_numpy()
-        self.link("shop_orders", ids, pid)
+        ids, pid = self.records("shop_orders", O)
         market = O["channel"].isin(["shopee", "tiktok_shop"]).to_numpy()
         b2b = P["segment"].to_numpy()[pid] != "household"
         name = np.empty(m, dtype=object)
@@ -463,7 +476,7 @@ class _Renderer:
                                     int(b2b.sum()), "company")
         name = np.where(as_company, P["company"].to_numpy()[pid], name)
         pay = _payment(rng, O["channel"].to_numpy(), O["prepaid"].to_numpy(), b2b)
-        deal_ids = _ids("DL-", len(D), 6)
+        deal_ids = _ids("deals", len(D))
         deal = np.where(O["deal"].to_numpy() >= 0, deal_ids[np.maximum(O["deal"].to_numpy(), 0)],
                         "")
         orders = pd.DataFrame({
@@ -477,7 +490,7 @@ class _Renderer:
         })
         sku = L["sku"].to_numpy()
         lines = pd.DataFrame({
-            "line_id": _ids("OL-", len(L), 8), "order_id": ids[L["order"].to_numpy()],
+            "line_id": _ids("order_lines", len(L)), "order_id": ids[L["order"].to_numpy()],
             "sku": sku, "product_name": [world.PRODUCTS[s][0] for s in sku],
             "category": [world.PRODUCTS[s][1] for s in sku], "quantity": L["qty"].astype(str),
             "unit_price_vnd": L["price"].astype(str), "unit_cost_vnd": L["cost"].astype(str),
@@ -512,7 +525,7 @@ class _Renderer:
             _device_of(rng, len(uniq))[anon_idx]]
         page = _pages(rng, etype)
         out = pd.DataFrame({
-            "event_id": _ids("EV-", k, 9), "anonymous_id": anon, "email": email,
+            "event_id": _ids("web_events", k), "anonymous_id": anon, "email": email,
             "event_type": etype, "page": page, "utm_source": np.where(landing, utm, ""),
             "utm_campaign": campaign, "device": device, "event_time": _times(day),
         })
@@ -523,11 +536,8 @@ class _Renderer:
         return out, visitors
 
     def inbox(self, I):
-        rng = self.rng
         k = len(I)
-        ids = _ids("MSG-", k, 8)
-        pid = I["pid"].to_numpy()
-        self.link("inbox_messages", ids, pid)
+        ids, pid = self.records("inbox_messages", I)
         conv = I["conversation"].to_numpy()
         first_of = np.unique(conv, return_index=True)[1]
         conv_name = self.name("inbox_messages", "display_name", pid[first_of], "chat")
@@ -539,7 +549,8 @@ class _Renderer:
         text = self.text("inbox_messages", "message_text", texts.INBOX, topic, polite=True)
         resp = I["first_response"].to_numpy()
         out = pd.DataFrame({
-            "message_id": ids, "conversation_id": _ids("CV-", conv.max() + 1 if k else 0, 7)[conv],
+            "message_id": ids,
+            "conversation_id": _ids("conversations", conv.max() + 1 if k else 0)[conv],
             "channel": I["channel"].to_numpy(), "display_name": conv_name[conv], "phone": phone,
             "sent_at": _times(I["day"].to_numpy()),
             "first_response_minutes": np.where(resp >= 0, resp.astype(str), ""),
@@ -552,10 +563,8 @@ class _Renderer:
     def tickets(self, T, O):
         rng = self.rng
         k = len(T)
-        ids = _ids("TK-", k, 6)
-        pid = T["pid"].to_numpy()
-        self.link("tickets", ids, pid)
-        order_ids = _ids("OD-", len(O), 8)
+        ids, pid = self.records("tickets", T)
+        order_ids = _ids("shop_orders", len(O))
         # the person's latest order before the ticket, when the agent noted it
         key = O["pid"].to_numpy() * 1000.0 + O["day"].to_numpy()
         pos = np.searchsorted(key, pid * 1000.0 + T["day"].to_numpy()) - 1
@@ -580,9 +589,7 @@ class _Renderer:
     def surveys(self, S):
         rng = self.rng
         k = len(S)
-        ids = _ids("SV-", k, 6)
-        pid = S["pid"].to_numpy()
-        self.link("surveys", ids, pid)
+        ids, pid = self.records("surveys", S)
         topic = S["topic"].to_numpy()
         english = S["english"].to_numpy() & (topic != "")
         comment = _text(rng, texts.SURVEY_COMMENTS, np.where(english, "", topic), strip=0.1)[0]
@@ -602,9 +609,9 @@ class _Renderer:
         return out, labels
 
     def referrals(self, R, crm_table, crm):
-        rng, P = self.rng, self.P
+        rng = self.rng
         k = len(R)
-        ids = _ids("RF-", k, 6)
+        ids = _ids("referrals", k)
         referrer, pid = R["referrer"].to_numpy(), R["pid"].to_numpy()
         self.link("referrals", ids, referrer, role="referrer")
         self.link("referrals", ids, pid, role="referred")
@@ -626,10 +633,7 @@ class _Renderer:
         })
 
     def community(self, C):
-        k = len(C)
-        ids = _ids("CM-", k, 5)
-        pid = C["pid"].to_numpy()
-        self.link("community", ids, pid)
+        ids, pid = self.records("community", C)
         return pd.DataFrame({
             "member_id": ids, "display_name": self.name("community", "display_name", pid, "chat"),
             "phone": self.phone("community", "phone", pid, "chat"),
@@ -653,11 +657,9 @@ class _Renderer:
         })
 
     def automation(self, A):
-        rng, P = self.rng, self.P
+        rng = self.rng
         k = len(A)
-        ids = _ids("AS-", k, 8)
-        pid = A["pid"].to_numpy()
-        self.link("automation_sends", ids, pid)
+        ids, pid = self.records("automation_sends", A)
         has_email = rng.random(k) < 0.6
         channel = np.where(has_email, "email", np.where(rng.random(k) < 0.85, "zalo_zns", "sms"))
         email = np.full(k, "", dtype=object)

@@ -616,7 +616,6 @@ def surveys(rng, P: pd.DataFrame, O: pd.DataFrame, T: pd.DataFrame) -> pd.DataFr
 
 def referrals(rng, P: pd.DataFrame, first: np.ndarray) -> pd.DataFrame:
     """Who referred each referral-sourced person: earlier customers, promoters far more often."""
-    n = len(P)
     referred = np.flatnonzero(P["source"].to_numpy() == "referral")
     cust = np.flatnonzero(~np.isnan(first))
     cust = cust[np.argsort(first[cust], kind="stable")]

@@ -199,8 +199,8 @@ def bar(values: pd.Series, *, title: str, xlabel: str | None = None, ylabel: str
         line = ax.axvline if horizontal else ax.axhline
         line(reference, color=OKABE_ITO["black"], linestyle="--", linewidth=1.2,
              label=reference_label)
-        if reference_label:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        if reference_label:  # below the chart, where it hides no bar
+            ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.14 if xlabel else -0.08))
     ax.set_title(title)
     ax.set_xlabel(xlabel or "")
     ax.set_ylabel(ylabel or "")
@@ -440,7 +440,8 @@ def nps_distribution(scores: pd.Series, *, title: str = "How likely are customer
               .reindex(range(11), fill_value=0))
     ax = _new_axes(ax, figsize)
     groups = (
-        (f"detractors (0–{detractor_max})", OKABE_ITO["vermillion"], counts.index <= detractor_max),
+        (f"detractors (0–{detractor_max})", OKABE_ITO["vermillion"],
+         counts.index <= detractor_max),
         (f"passives ({detractor_max + 1}–{promoter_min - 1})", GREY,
          (counts.index > detractor_max) & (counts.index < promoter_min)),
         (f"promoters ({promoter_min}–10)", OKABE_ITO["bluish_green"],

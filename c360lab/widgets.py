@@ -4,7 +4,7 @@ Each explorer is built by a function that returns the widget, ready to display a
 of a cell::
 
     widgets.explore_exports(raw)            # pick an export: its columns (contract) and first rows
-    widgets.find_person(raw, key)           # pick a person: every raw record of theirs, side by side
+    widgets.find_person(raw, key)           # pick a person: all their raw records, side by side
 
 An explorer is a control (a dropdown) above an ``ipywidgets.Output`` that is re-rendered whenever
 the control changes; it renders its first view as soon as it is built. Its plain-text form (what a
@@ -102,7 +102,7 @@ def _what(df: pd.DataFrame, columns) -> pd.Series:
 
 
 def _records(raw: dict, links: pd.DataFrame) -> pd.DataFrame:
-    """The linked records of ``links`` (any number of people), one row each, person fields as written."""
+    """The records of ``links`` (any number of people), one row each, person fields as written."""
     parts = []
     for name, table in contract.TABLES.items():
         if name not in raw:
@@ -215,7 +215,8 @@ def spelling_counts(raw: dict, answer_key: dict) -> pd.DataFrame:
         Ordered by ``person_id``.
     """
     links = answer_key["record_links"]
-    per = links.groupby("person_id").agg(exports=("table", "nunique"), records=("record_id", "size"))
+    per = links.groupby("person_id").agg(exports=("table", "nunique"),
+                                         records=("record_id", "size"))
     values = record_values(raw, answer_key)
     named = values.groupby("person_id")["export"].nunique().rename("named_in")
     forms = (values.groupby(["person_id", "field"])["value"].nunique().unstack("field")
@@ -359,8 +360,7 @@ class PersonExplorer(_Explorer):
 
     def __init__(self, raw: dict, answer_key: dict, people: pd.DataFrame):
         self.raw, self.answer_key, self.people = raw, answer_key, people
-        options = [(f"{pid} — {row.full_name} · {row.exports} exports · {row.name_forms} names, "
-                    f"{row.phone_forms} phones, {row.email_forms} e-mails", pid)
+        options = [(f"{pid} — {row.full_name} ({row.exports} exports)", pid)
                    for pid, row in people.iterrows()]
         control = ipw.Dropdown(options=options, description="Person:",
                                layout=ipw.Layout(width="max-content"))
@@ -370,11 +370,12 @@ class PersonExplorer(_Explorer):
         truth = self.answer_key["persons"].set_index("person_id").loc[pid]
         records = person_records(self.raw, self.answer_key, pid)
         shown = records.assign(when=records["when"].dt.strftime("%Y-%m-%d"))
-        head = (f"{pid}: {truth['full_name']} · phone {truth['phone']} · "
-                f"e-mail {truth['email'] or '(none)'} — the truth, from the answer key")
-        spread = (f"{len(records)} records in {records['export'].nunique()} exports, written as "
-                  f"{records['name'].nunique()} names, {records['phone'].nunique()} phones and "
-                  f"{records['email'].nunique()} e-mails")
+        email = truth.get("email")
+        email = email if isinstance(email, str) and email.strip() else "(none)"
+        head = (f"{pid}: {truth['full_name']} · phone {truth['phone']} · e-mail {email}"
+                " — the truth, from the answer key")
+        spread = (f"{len(records)} raw records in {records['export'].nunique()} exports, "
+                  "with name, phone and e-mail as each system wrote them")
         text = "\n".join([head, spread, "", shown.to_string(index=False, na_rep="")])
         markup = (f"<h4>{html.escape(head)}</h4><p>{html.escape(spread)}</p>"
                   f"<div style='overflow-x:auto'>{_frame_html(shown)}</div>")

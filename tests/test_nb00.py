@@ -254,3 +254,72 @@ def test_person_finder_starts_on_the_showcase_person(raw, key, person_id):
     other = finder.control.options[1][1]
     finder.control.value = other
     assert finder.text.startswith(other)
+
+
+# -- what the notebook's text says about the data -----------------------------------------------
+
+def _statements(raw, key):
+    """Each sentence notebook 00 writes about the data (its markdown has no numbers), checked."""
+    sizes = pd.Series({name: len(table) for name, table in raw.items()}).sort_values()
+    crm, orders, web = raw["crm_contacts"], raw["shop_orders"], raw["web_events"]
+    status = pd.crosstab(orders["channel"], orders["status"])
+    problems = 1 - status["completed"] / status.sum(axis="columns")
+    lines = raw["order_lines"]
+    sales = (lines["quantity"] * lines["unit_price_vnd"]).groupby(lines["category"]).sum()
+    cost = (lines["quantity"] * lines["unit_cost_vnd"]).groupby(lines["category"]).sum()
+    keep = (sales - cost) / sales
+    events = web.sort_values("event_time")
+    first_form = events[events["event_type"] == "form_submit"].groupby("anonymous_id")[
+        "event_time"].min()
+    form_time = events["anonymous_id"].map(first_form)
+    email_before_form = events["email"].notna() & ~(events["event_time"] >= form_time)
+    badges = raw["community"]["badge"].value_counts()
+    spend = raw["marketing_spend"].groupby("channel")["spend_vnd"].sum()
+    referrals = raw["referrals"]["status"].value_counts(normalize=True)
+    counts = widgets.spelling_counts(raw, key)
+    several = counts[counts["exports"] >= 2]
+    links = key["record_links"]
+    buyers = links.loc[links["table"] == "shop_orders", "person_id"].nunique()
+    marketplaces = ["shopee", "tiktok_shop"]
+    return {
+        "web events and orders are the biggest exports":
+            {"web_events", "shop_orders", "order_lines"} >= set(sizes.index[-3:]),
+        "surveys, tickets, referrals and community are among the smallest":
+            {"surveys", "tickets", "referrals", "community"} <= set(sizes.index[:6]),
+        "Facebook ads bring the most contacts": crm["lead_source"].value_counts().idxmax()
+            == "facebook_ads",
+        "almost every deal is closed": raw["deals"]["stage"].isin(["won", "lost"]).mean() > 0.8,
+        "every lost deal has a reason":
+            raw["deals"].loc[raw["deals"]["stage"] == "lost", "lost_reason"].notna().mean() > 0.95,
+        "most orders are completed": (orders["status"] == "completed").mean() > 0.5,
+        "marketplaces end far more orders badly":
+            problems[marketplaces].min() > 2 * problems.drop(marketplaces).max(),
+        "equipment keeps about a quarter, training more than half":
+            0.2 < keep["equipment"] < 0.3 and keep["training"] > 0.5,
+        "page views dominate": web["event_type"].value_counts().idxmax() == "page_view",
+        "an e-mail appears only after a form": not email_before_form.any(),
+        "most members hold the first badges, a few are experts":
+            badges.get("Chuyên gia Cộng đồng", 0)
+            < badges.drop("Chuyên gia Cộng đồng", errors="ignore").min()
+            and badges.idxmax() in ("Thành viên", "Thành viên Bạc"),
+        "Facebook ads take the largest share of the budget": spend.idxmax() == "facebook_ads",
+        "many referrals convert": referrals.get("converted", 0) > 0.4,
+        "for many people the phone takes two or more forms":
+            (several["phone_forms"] >= 2).mean() > 0.4,
+        "the shop's phone count exceeds the real buyers": orders["buyer_phone"].nunique() > buyers,
+        "CRM 'customers' are fewer than the real buyers":
+            (crm["care_status"] == "customer").sum() < buyers,
+        "a person written in four exports exists":
+            len(widgets.people_in_many_exports(raw, key)) > 0,
+    }
+
+
+def test_the_notebooks_statements_hold_on_the_shipped_data(raw, key):
+    wrong = [text for text, holds in _statements(raw, key).items() if not holds]
+    assert not wrong, f"notebook 00 says things the data no longer shows: {wrong}"
+
+
+def test_the_notebooks_statements_hold_on_every_seed(world):
+    wrong = [text for text, holds in _statements(world.raw, world.sample.answer_key).items()
+             if not holds]
+    assert not wrong, f"notebook 00 says things this seed does not show: {wrong}"

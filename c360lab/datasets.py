@@ -132,7 +132,7 @@ def generate(n_customers: int = DEFAULT_CUSTOMERS, seed: int = DEFAULT_SEED, *,
     if not MIN_CUSTOMERS <= n_customers <= MAX_CUSTOMERS:
         raise ValueError(f"n_customers must be from {MIN_CUSTOMERS:,} to {MAX_CUSTOMERS:,}, "
                          f"not {n_customers:,}")
-    steps = _Progress(progress, total=14)
+    steps = _Progress(progress, total=9)
     rng = np.random.default_rng(seed)
     P = world.people(rng, n_customers)
     steps.tick("people")
@@ -722,7 +722,8 @@ def _payment(rng, channel, prepaid, b2b):
                        np.array([0, 0.5, 0, 0.5])], np.array([0.55, 0.32, 0.1, 0.03]))
     pay = world._pick(rng, probs, m)
     pay = np.where(prepaid & (pay == 0), 1, pay)
-    return np.array(("cod", "bank_transfer", "e_wallet", "card"), dtype=object)[pay]
+    methods = contract.TABLES["shop_orders"].column("payment_method").values
+    return np.array(methods, dtype=object)[pay]
 
 
 # -- files -------------------------------------------------------------------------------------

@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from . import vietnam as vn
+from .contract import CATEGORIES, DEAL_STAGES, ORDER_CHANNELS, SEGMENTS, TABLES
 
 START = np.datetime64("2024-01-01T00:00:00", "s")
 HISTORY_DAYS = 731.0  # 2024-01-01 .. 2025-12-31
 TODAY = pd.Timestamp("2026-01-01")
 Q4_2025 = float((np.datetime64("2025-10-01") - np.datetime64("2024-01-01")).astype(int))
 
-SEGMENTS = ("household", "cafe", "office", "restaurant_hotel")
 SEGMENT_SHARE = (0.66, 0.15, 0.12, 0.07)
 SOURCES = ("facebook_ads", "tiktok_ads", "zalo_oa", "seo", "referral", "showroom", "event",
            "marketplace")
@@ -47,7 +47,8 @@ BARRIER_MIX = {
     "restaurant_hotel": (0.25, 0.20, 0.20, 0.15, 0.10, 0.10),
 }
 PRICE_SHIFT_Q4 = 0.25
-CAFE_SLOWDOWN_Q4 = 1.45  # cafés deciding in late 2025 take this much longer at every stage  # share of decisions in 2025-Q4 where the competitor's price cut is the barrier
+CAFE_SLOWDOWN_Q4 = 1.6  # cafés deciding in late 2025 take this much longer at every stage
+CAFE_SLOWDOWN_FROM = Q4_2025 - 60  # ... when their first inquiry came from this day on
 
 LOYALTY = ("promoter", "passive", "detractor")
 REFERRAL_WEIGHT = {"promoter": 8.0, "passive": 1.5, "detractor": 0.2}
@@ -90,7 +91,6 @@ BASKETS = {
     "deal_training": (("T-STAFF", "T-PRO"), (0.6, 0.4), 1, 1),
     "deal_service": (("S-MAINT",), (1.0,), 1, 2),
 }
-ORDER_CHANNELS = ("website", "showroom", "hotline", "facebook", "zalo", "tiktok_shop", "shopee")
 #: (cancelled, failed delivery, returned) probability by channel (reference §4.6)
 OUTCOME_RATES = {"website": (0.05, 0.06, 0.03), "showroom": (0.01, 0.0, 0.02),
                  "hotline": (0.03, 0.02, 0.02), "facebook": (0.06, 0.08, 0.03),
@@ -241,7 +241,8 @@ def crm_presence(rng, P: pd.DataFrame) -> pd.DataFrame:
 def pipeline(rng, P: pd.DataFrame, crm: pd.DataFrame) -> pd.DataFrame:
     """One B2B deal per business contact: the day each stage was reached, won or lost.
 
-    Winning follows buying intent; cafés that start deciding from late 2025 take ~40% longer.
+    Winning follows buying intent; cafés that start deciding from late 2025 take longer at every
+    stage (``CAFE_SLOWDOWN_Q4``), which shows as ~40% or more on the median decision time.
     """
     first = crm[~crm["duplicate"]]
     pid = first["pid"].to_numpy()[(P["segment"].to_numpy()[first["pid"]] != "household")]
@@ -250,7 +251,7 @@ def pipeline(rng, P: pd.DataFrame, crm: pd.DataFrame) -> pd.DataFrame:
     seg = P["segment"].to_numpy()[pid]
     win = rng.random(m) < _sigmoid(2.0 * z - 1.0)
     inquiry = P["first_touch"].to_numpy()[pid] + rng.uniform(0, 3, m)
-    slow = np.where((seg == "cafe") & (inquiry >= Q4_2025 - 60), CAFE_SLOWDOWN_Q4, 1.0)
+    slow = np.where((seg == "cafe") & (inquiry >= CAFE_SLOWDOWN_FROM), CAFE_SLOWDOWN_Q4, 1.0)
     mean_gap = np.array([5.0, 7.0, 8.0, 9.0])  # days to consultation, quote, negotiation, close
     gaps = (np.array([2.0, 3.0, 3.0, 2.0]) + rng.gamma(3.0, mean_gap / 3.0, (m, 4))) * slow[:, None]
     dates = inquiry[:, None] + np.cumsum(gaps, axis=1)  # consultation, quote, negotiation, closed
@@ -272,11 +273,9 @@ def pipeline(rng, P: pd.DataFrame, crm: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "pid": pid, "inquiry": inquiry, "consultation": dates[:, 0], "quote": dates[:, 1],
         "negotiation": dates[:, 2], "closed": closed,
-        "stage": np.array(("inquiry", "consultation", "quote", "negotiation", "won", "lost"),
-                          dtype=object)[stage_idx],
-        "won": win & ~open_, "interest": np.array(("beans", "equipment", "training", "service"),
-                                                  dtype=object)[interest],
-        "timeframe": np.array(("now", "1_month", "3_months", "6_months", "unknown"),
+        "stage": np.array(DEAL_STAGES, dtype=object)[stage_idx],
+        "won": win & ~open_, "interest": np.array(CATEGORIES, dtype=object)[interest],
+        "timeframe": np.array(TABLES["deals"].column("decision_timeframe").values,
                               dtype=object)[timeframe],
         "barrier": _decision_barrier(rng, P["barrier"].to_numpy()[pid], closed),
     })

@@ -292,8 +292,8 @@ def _statements(raw, key):
         "every lost deal has a reason":
             raw["deals"].loc[raw["deals"]["stage"] == "lost", "lost_reason"].notna().mean() > 0.95,
         "most orders are completed": (orders["status"] == "completed").mean() > 0.5,
-        "marketplaces end far more orders badly":
-            problems[marketplaces].min() > 2 * problems.drop(marketplaces).max(),
+        "marketplaces end a much larger share of orders badly":
+            problems[marketplaces].min() > 1.75 * problems.drop(marketplaces).max(),
         "equipment keeps about a quarter, training more than half":
             0.2 < keep["equipment"] < 0.3 and keep["training"] > 0.5,
         "page views dominate": web["event_type"].value_counts().idxmax() == "page_view",

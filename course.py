@@ -130,7 +130,10 @@ def cmd_lab(extra):
     stopped = []
     signal.signal(signal.SIGINT, lambda signum, frame: stopped.append(signum))
     # PYTHONHASHSEED=0 as in the tests, so learners' outputs match the committed ones (set order).
-    code = run([VENV_PY, "-m", "jupyterlab", "notebooks"] + extra, env={"PYTHONHASHSEED": "0"})
+    # JupyterLab refuses to start as root (containers, cloud shells) unless told it may.
+    as_root = ["--allow-root"] if getattr(os, "geteuid", lambda: 1)() == 0 else []
+    code = run([VENV_PY, "-m", "jupyterlab", "notebooks"] + as_root + extra,
+               env={"PYTHONHASHSEED": "0"})
     return 0 if stopped else code
 
 

@@ -23,8 +23,11 @@ _LAZY = {
     "load_raw": "c360lab.datasets",
     "load_answer_key": "c360lab.datasets",
     "write_sample": "c360lab.datasets",
+    "load_clean": "c360lab.datasets",
+    "resolve": "c360lab.identity",
 }
-_SUBMODULES = {"contract", "datasets", "vietnam", "exercises", "notebook", "cli", "plots", "widgets"}
+_SUBMODULES = {"contract", "datasets", "vietnam", "exercises", "notebook", "cli", "plots", "widgets",
+               "profitability", "identity"}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 

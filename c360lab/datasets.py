@@ -824,6 +824,99 @@ def load_answer_key(data_dir=None) -> dict[str, pd.DataFrame]:
     return {name: read_text(folder / f"{name}.csv") for name in ANSWER_KEY_FILES}
 
 
+def load_clean(data_dir=None) -> dict[str, pd.DataFrame]:
+    """The clean model: raw exports → validated (``load_raw``) → resolved (``identity.resolve``).
+
+    Every raw table keeps all its rows, in the same order, and gets a ``customer_id`` column
+    after its key: person records from the link table, ``order_lines`` through their order,
+    ``deals`` through their CRM contact, ``web_events`` through the browser (``<NA>`` for
+    visitors who never identified themselves); ``referrals`` get ``referrer_customer_id`` and
+    ``referred_customer_id``; ``marketing_spend`` is unchanged. Plus ``customers`` (one row
+    per customer) and ``links`` (which record belongs to which customer, by which rule).
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        A folder with ``raw/<table>.csv`` files; the course's sample by default.
+
+    Returns
+    -------
+    dict of str -> DataFrame
+        ``customers``, ``links`` and the twelve tables. Computed once per version of the files
+        (cached); each call returns fresh copies.
+
+    Raises
+    ------
+    C360DataError
+        When a file breaks the contract.
+
+    Examples
+    --------
+    >>> clean = load_clean()
+    >>> raw = load_raw()
+    >>> len(clean["shop_orders"]) == len(raw["shop_orders"])
+    True
+    >>> bool(clean["shop_orders"]["customer_id"].notna().all())
+    True
+    """
+    folder = (Path(data_dir) if data_dir is not None else sample_dir()).resolve()
+    stamp = []
+    for name in contract.TABLES:
+        stat = (folder / RAW_DIR / f"{name}.csv").stat()
+        stamp.append((name, stat.st_mtime_ns, stat.st_size))
+    return {name: df.copy() for name, df in _load_clean(str(folder), tuple(stamp)).items()}
+
+
+@functools.lru_cache(maxsize=4)
+def _load_clean(folder: str, stamp: tuple) -> dict[str, pd.DataFrame]:
+    """The clean model of one version of the files (``stamp`` changes when a file does)."""
+    from . import identity
+
+    return clean_model(load_raw(folder), identity.resolve(load_raw(folder)))
+
+
+def clean_model(raw: dict[str, pd.DataFrame], resolution) -> dict[str, pd.DataFrame]:
+    """The raw tables with the ``customer_id`` of ``resolution`` added (see ``load_clean``).
+
+    Never drops nor duplicates a row; the inputs are not changed.
+    """
+    links = resolution.links
+
+    def customer_of(table: str, role: str = "record") -> pd.Series:
+        sel = links[(links["table"] == table) & (links["role"] == role)]
+        return pd.Series(sel["customer_id"].to_numpy(), index=sel["record_id"].to_numpy(),
+                         dtype="str")
+
+    def add(df: pd.DataFrame, column: str, values: pd.Series, after: str) -> pd.DataFrame:
+        out = df.copy()
+        out.insert(out.columns.get_loc(after) + 1, column, values.to_numpy())
+        return out.astype({column: "str"})
+
+    out = {"customers": resolution.customers.copy(), "links": links.copy()}
+    orders = customer_of("shop_orders")
+    contacts = customer_of("crm_contacts")
+    for name, df in raw.items():
+        key = contract.TABLES[name].key if name in contract.TABLES else df.columns[0]
+        if name == "order_lines":
+            out[name] = add(df, "customer_id", df["order_id"].map(orders), "line_id")
+        elif name == "deals":
+            out[name] = add(df, "customer_id", df["contact_id"].map(contacts), "deal_id")
+        elif name == "web_events":
+            out[name] = add(df, "customer_id",
+                            df["anonymous_id"].map(customer_of(name, "visitor")), "event_id")
+        elif name == "referrals":
+            with_referrer = add(df, "referrer_customer_id",
+                                df["referral_id"].map(customer_of(name, "referrer")), key)
+            out[name] = add(with_referrer, "referred_customer_id",
+                            df["referral_id"].map(customer_of(name, "referred")),
+                            "referrer_customer_id")
+        elif name == "marketing_spend":
+            out[name] = df.copy()
+        else:
+            out[name] = add(df, "customer_id", df[key].map(customer_of(name)), key)
+    return out
+
+
 # -- the data dictionary -------------------------------------------------------------------------
 
 _README_HEAD = """# Phin & Co. — the sample data

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from c360lab import datasets, identity
 from c360lab.contract import C360DataError
 from c360lab.profitability import (
     beachhead,
@@ -392,29 +393,12 @@ def test_bad_values_are_reported_with_rows(hand):
 # == (b) planted story 1 on the generated sample =================================================
 
 def _clean_model(world) -> tuple[dict[str, pd.DataFrame], pd.Series]:
-    """The clean model of the world's sample and each customer_id's true person_id.
-
-    STAND-IN until ``datasets.load_clean()`` exists: the answer key plays identity resolution
-    (customer_id = the true person_id). Swap this one function for the real clean model (and
-    its link table to map customer_id to person_id) and every test below runs on it.
-    """
-    raw = world.raw
-    orders = raw["shop_orders"].assign(
-        customer_id=raw["shop_orders"]["order_id"].map(world.person_of("shop_orders")))
-    order_customer = orders.set_index("order_id")["customer_id"]
-    clean = {
-        "shop_orders": orders,
-        "order_lines": raw["order_lines"].assign(
-            customer_id=raw["order_lines"]["order_id"].map(order_customer)),
-        "tickets": raw["tickets"].assign(
-            customer_id=raw["tickets"]["ticket_id"].map(world.person_of("tickets"))),
-        "deals": raw["deals"].assign(
-            customer_id=raw["deals"]["contact_id"].map(world.person_of("crm_contacts"))),
-        "customers": world.sample.answer_key["persons"].rename(
-            columns={"person_id": "customer_id"}),
-    }
-    person = pd.Series(clean["customers"]["customer_id"].to_numpy(),
-                       index=clean["customers"]["customer_id"].to_numpy())
+    """The clean model of the world's sample (step 2's real resolution, not the answer key) and
+    each customer_id's true person_id: the person most of the customer's orders belong to."""
+    clean = datasets.clean_model(world.raw, identity.resolve(world.raw))
+    orders = clean["shop_orders"]
+    truth = orders["order_id"].map(world.person_of("shop_orders"))
+    person = truth.groupby(orders["customer_id"]).agg(lambda s: s.value_counts().index[0])
     return clean, person
 
 
@@ -436,7 +420,8 @@ def test_figures_agree_with_the_generators_ground_truth(world, story):
     assert (mine["cogs_vnd"] == truth["cogs"]).all()
     assert (mine["gross_margin_vnd"] == truth["margin"]).all()
     assert table["gross_margin_vnd"].sum() == world.customers["margin"].sum()
-    assert len(table) == len(world.customers)
+    # resolution splits a few buyers whose orders carry no phone or e-mail: within 3% of buyers
+    assert abs(len(table) - len(world.customers)) <= 0.03 * len(world.customers)
 
 
 def test_cafes_earn_more_than_half_of_gross_margin(story):

@@ -457,3 +457,371 @@ def nps_distribution(scores: pd.Series, *, title: str = "How likely are customer
     ax.set_xlabel("NPS answer: how likely to recommend, 0 (not at all) to 10 (extremely)")
     ax.set_ylabel("responses")
     return ax
+
+
+# -- notebook 01: most profitable customers ------------------------------------------------------
+# Charts of step 1 (001 §4.1): shares by segment, the Pareto curve of margin, revenue against
+# margin rate. They draw the tables of c360lab.profitability; they compute nothing themselves.
+
+__all__ += ["margin_scatter", "pareto_curve", "share_bars"]
+
+
+def _percent(value, _pos=None) -> str:
+    """Tick label of a percentage: ``'40%'``.
+
+    >>> _percent(40.0), _percent(12.5)
+    ('40%', '12.5%')
+    """
+    return f"{thousands(value)}%"
+
+
+@_styled
+def share_bars(shares: pd.DataFrame, *, title: str, xlabel: str = "share of the total (%)",
+               legend_title: str | None = None, colors=None, annotate: bool = True, ax=None,
+               figsize=None):
+    """Grouped horizontal bars of shares (0 to 1), drawn as percentages.
+
+    Use it to set one group's share of customers beside its share of revenue and of gross
+    margin: where the bars differ in length, counting customers or revenue misleads.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Rows are the groups (top to bottom, e.g. segments), columns the totals they are shares
+        of (legend, e.g. ``customers``, ``revenue``, ``gross margin``); values between 0 and 1.
+    title : str
+        The question the chart answers.
+    xlabel : str
+        The axis label, with its unit.
+    legend_title : str, optional
+        Title of the legend.
+    colors : sequence or dict, optional
+        One colour per column (default: the palette in order).
+    annotate : bool, default True
+        Write each bar's percentage at its end.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"customers": [0.2, 0.8], "gross margin": [0.6, 0.4]},
+    ...                  index=["cafe", "household"])
+    >>> ax = share_bars(t, title="Who earns the margin?")
+    >>> [t.get_text() for t in ax.texts]
+    ['20%', '80%', '60%', '40%']
+    >>> plt.close("all")
+    """
+    percent = pd.DataFrame(shares).astype("float") * 100
+    height = figsize or (7.0, 1.0 + 0.75 * len(percent) * max(1, len(percent.columns)) / 2)
+    ax = bars(percent, title=title, xlabel=xlabel, horizontal=True, legend_title=legend_title,
+              colors=colors, ax=ax, figsize=height)
+    ax.xaxis.set_major_formatter(FuncFormatter(_percent))
+    if annotate:
+        for container in ax.containers:
+            values = [patch.get_width() for patch in container.patches]
+            ax.bar_label(container, labels=_labels(values, "{:.0f}%"), padding=2, fontsize=8)
+        ax.margins(x=0.1)
+    return ax
+
+
+@_styled
+def pareto_curve(curve: pd.DataFrame, *, title: str, top: float = 0.2,
+                 compare: pd.DataFrame | None = None, label: str = "gross margin",
+                 compare_label: str = "revenue", ylabel: str = "cumulative share of the total (%)",
+                 ax=None, figsize=None):
+    """The Pareto curve: customers from the largest down (x) against the cumulative share (y).
+
+    Parameters
+    ----------
+    curve : DataFrame
+        The output of ``profitability.pareto(table)``: ``customer_share`` and
+        ``cumulative_share`` (both 0 to 1), one row per customer, largest first.
+    title : str
+        The question the chart answers.
+    top : float, default 0.2
+        Marks the top ``top`` of customers (the "20%" of the 80/20 rule) with a dashed line and
+        the share they reach on the curve.
+    compare : DataFrame, optional
+        A second ``pareto`` output (e.g. ``pareto(table, value="revenue_vnd")``), drawn dashed.
+    label, compare_label : str
+        Legend labels of the two curves.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> curve = pd.DataFrame({"customer_share": [0.25, 0.5, 0.75, 1.0],
+    ...                       "cumulative_share": [0.6, 0.9, 1.0, 1.0]})
+    >>> ax = pareto_curve(curve, title="How few customers earn most of the margin?", top=0.25)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['gross margin', 'equal shares', 'top 25% of customers: 60%']
+    >>> plt.close("all")
+    """
+    ax = _new_axes(ax, figsize)
+
+    def points(c):
+        x = np.concatenate([[0.0], c["customer_share"].to_numpy(dtype="float")]) * 100
+        y = np.concatenate([[0.0], c["cumulative_share"].to_numpy(dtype="float")]) * 100
+        return x, y
+
+    x, y = points(curve)
+    ax.plot(x, y, color=PALETTE[0], linewidth=2.2, label=label)
+    if compare is not None:
+        cx, cy = points(compare)
+        ax.plot(cx, cy, color=PALETTE[1], linewidth=1.6, linestyle="--", label=compare_label)
+    ax.plot([0, 100], [0, 100], color=GREY, linewidth=1, linestyle=":", label="equal shares")
+    if len(curve):
+        reached = float(np.interp(top * 100, x, y))
+        ax.axvline(top * 100, color=OKABE_ITO["black"], linestyle="--", linewidth=1.1,
+                   label=f"top {top:.0%} of customers: {reached:.0f}%")
+        ax.plot([top * 100], [reached], marker="o", color=OKABE_ITO["black"], markersize=5)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, max(105.0, float(np.nanmax(y)) + 3 if len(y) else 105.0))
+    ax.xaxis.set_major_formatter(FuncFormatter(_percent))
+    ax.yaxis.set_major_formatter(FuncFormatter(_percent))
+    ax.legend(loc="lower right")
+    ax.set_title(title)
+    ax.set_xlabel("customers, from the largest down (% of all customers)")
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+@_styled
+def margin_scatter(table: pd.DataFrame, *, title: str, highlight=None,
+                   highlight_label: str = "costly customers", revenue_line: float | None = None,
+                   rate_line: float | None = None, rate_floor: float = -0.4, ax=None,
+                   figsize=None):
+    """One dot per customer: revenue (x, log scale) against gross margin rate (y, %).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of ``profitability.customer_table``: ``customer_id``, ``revenue_vnd`` and
+        ``margin_rate``. Customers without revenue (no margin rate) are left out.
+    title : str
+        The question the chart answers.
+    highlight : sequence of customer ids, optional
+        These customers are drawn on top in vermillion and named ``highlight_label``.
+    revenue_line : float, optional
+        A revenue threshold in VND (e.g. where the top 30% starts), drawn as a vertical line.
+    rate_line : float, optional
+        A margin-rate threshold (e.g. 0.05), drawn as a horizontal line.
+    rate_floor : float, default -0.4
+        Margin rates below it (a returned order can cost more than a small customer bought)
+        are drawn at the floor, so the rest stays readable.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"customer_id": ["A", "B", "C"], "revenue_vnd": [9e7, 2e6, 0],
+    ...                   "margin_rate": [0.01, 0.45, float("nan")]})
+    >>> ax = margin_scatter(t, title="Who sells a lot but earns little?", highlight=["A"])
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['other customers', 'costly customers']
+    >>> plt.close("all")
+    """
+    ax = _new_axes(ax, figsize)
+    shown = table[(table["revenue_vnd"] > 0) & table["margin_rate"].notna()]
+    marked = shown["customer_id"].isin(list(highlight) if highlight is not None else [])
+    rate = shown["margin_rate"].clip(lower=rate_floor) * 100
+    ax.scatter(shown.loc[~marked, "revenue_vnd"], rate[~marked], s=12, alpha=0.45,
+               color=PALETTE[0], linewidths=0, label="other customers")
+    if marked.any():
+        ax.scatter(shown.loc[marked, "revenue_vnd"], rate[marked], s=22, alpha=0.9,
+                   color=OKABE_ITO["vermillion"], marker="D", linewidths=0,
+                   label=highlight_label)
+    if revenue_line is not None:
+        ax.axvline(revenue_line, color=OKABE_ITO["black"], linestyle="--", linewidth=1)
+    if rate_line is not None:
+        ax.axhline(rate_line * 100, color=OKABE_ITO["black"], linestyle=":", linewidth=1)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: thousands(v / 1e6)))
+    ax.yaxis.set_major_formatter(FuncFormatter(_percent))
+    ax.legend(loc="lower left")
+    ax.set_title(title)
+    ax.set_xlabel("revenue over two years, million VND (log scale)")
+    ax.set_ylabel("gross margin rate (%)")
+    return ax
+
+
+# -- notebook 02 ---------------------------------------------------------------------------------
+# Charts of step 2 (001 §4.2, 004): how well records are matched, how complete the Minimum Data
+# Set is, how fast leads are answered. They draw tables of c360lab.identity; they compute nothing.
+
+__all__ += ["completeness_heatmap", "match_quality", "response_time_curves"]
+
+
+def _pct_label(value, _pos=None) -> str:
+    """Tick label of a percentage: ``'40%'``.
+
+    >>> _pct_label(40.0), _pct_label(12.5)
+    ('40%', '12.5%')
+    """
+    return f"{thousands(value)}%"
+
+
+@_styled
+def match_quality(scores: pd.DataFrame, *, title: str = "How many true pairs does each method "
+                  "find, and how many of its pairs are right?", ax=None, figsize=None):
+    """Recall and precision (0 to 1) of record-matching methods, as grouped bars in %.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        One row per method (top to bottom), with columns ``recall`` and ``precision`` as
+        ``identity.pair_scores`` returns them.
+    title : str
+        The question the chart answers.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"recall": [0.15, 0.99], "precision": [0.99, 1.0]},
+    ...                  index=["raw phone", "resolved"])
+    >>> ax = match_quality(s)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['recall: share of true pairs found', 'precision: share of found pairs that are right']
+    >>> plt.close("all")
+    """
+    table = pd.DataFrame(scores)[["recall", "precision"]].astype("float") * 100
+    ax = _new_axes(ax, figsize or (7.0, 0.75 * len(table) + 1.6))
+    labels = {"recall": "recall: share of true pairs found",
+              "precision": "precision: share of found pairs that are right"}
+    colours = {"recall": OKABE_ITO["blue"], "precision": OKABE_ITO["orange"]}
+    positions = np.arange(len(table))
+    height = 0.38
+    for i, column in enumerate(["recall", "precision"]):
+        bars_ = ax.barh(positions + (i - 0.5) * height, table[column].to_numpy(), height=height,
+                        color=colours[column], label=labels[column])
+        ax.bar_label(bars_, labels=_labels(table[column].to_numpy(), "{:.1f}%"), padding=3,
+                     fontsize=8)
+    ax.set_yticks(positions, [str(i) for i in table.index])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 112)
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(FuncFormatter(_pct_label))
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.18), ncols=1)
+    ax.set_title(title)
+    ax.set_xlabel("pairs of records (%)")
+    return ax
+
+
+@_styled
+def completeness_heatmap(shares: pd.DataFrame, *, title: str, xlabel: str | None = None,
+                         ylabel: str | None = None, ax=None, figsize=None):
+    """A grid of shares filled (0 to 1): one row per field, one column per group, in %.
+
+    Dark cells are empty fields; each cell is written with its percentage, blank cells (NaN)
+    mean there is nothing to judge.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Rows: fields (e.g. the Minimum Data Set); columns: groups (e.g. lead sources); values
+        between 0 and 1.
+    title : str
+        The question the chart answers.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"seo": [1.0, 0.4], "referral": [0.9, float("nan")]},
+    ...                  index=["need", "budget"])
+    >>> ax = completeness_heatmap(t, title="Which fields are empty?")
+    >>> [t.get_text() for t in ax.texts]
+    ['100%', '90%', '40%', '']
+    >>> plt.close("all")
+    """
+    table = pd.DataFrame(shares).astype("float")
+    rows, cols = table.shape
+    ax = _new_axes(ax, figsize or (max(5.0, 0.85 * cols + 2.8), 0.42 * rows + 1.6))
+    values = np.ma.masked_invalid(table.to_numpy() * 100)
+    cmap = mpl.colormaps["cividis"].with_extremes(bad="#F2F2F2")
+    image = ax.imshow(values, cmap=cmap, vmin=0, vmax=100, aspect="auto")
+    for r in range(rows):
+        for c in range(cols):
+            v = table.iat[r, c]
+            text = "" if pd.isna(v) else f"{v * 100:.0f}%"
+            ax.text(c, r, text, ha="center", va="center", fontsize=8,
+                    color="black" if (not pd.isna(v) and v >= 0.55) else "white")
+    ax.set_xticks(np.arange(cols), [str(c) for c in table.columns], rotation=30, ha="right")
+    ax.set_yticks(np.arange(rows), [str(i) for i in table.index])
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.8, format=FuncFormatter(_pct_label))
+    bar.set_label("filled (%)")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel or "")
+    ax.set_ylabel(ylabel or "")
+    return ax
+
+
+@_styled
+def response_time_curves(minutes: pd.DataFrame, *, sla_minutes: float, by: str = "channel",
+                         title: str = "How fast is each channel answered?", colors=None,
+                         ax=None, figsize=None):
+    """Share of conversations answered within x minutes, one curve per group, with the SLA line.
+
+    Parameters
+    ----------
+    minutes : DataFrame
+        ``first_response_minutes`` and the ``by`` column (rows without minutes are left out).
+    sla_minutes : float
+        The promised first-response time, drawn as a dashed vertical line.
+    by : str, default "channel"
+        The column that makes one curve per value (sorted by name).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The x axis is in minutes on a log-like scale (linear below 1 minute).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"channel": ["zalo_oa", "zalo_oa", "hotline"],
+    ...                   "first_response_minutes": [5, 40, 1]})
+    >>> ax = response_time_curves(m, sla_minutes=15)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['hotline', 'zalo_oa', 'SLA: 15 minutes']
+    >>> plt.close("all")
+    """
+    table = pd.DataFrame(minutes)
+    table = table[table["first_response_minutes"].notna()]
+    ax = _new_axes(ax, figsize)
+    if isinstance(colors, dict):
+        colors = [colors.get(g, GREY) for g in sorted(table[by].astype("str").unique())]
+    colors = list(colors) if colors is not None else list(PALETTE)
+    groups = table.groupby(table[by].astype("str"), sort=True)["first_response_minutes"]
+    top = 1.0
+    for i, (name, values) in enumerate(groups):
+        x = np.sort(values.astype("float").to_numpy())
+        y = np.arange(1, len(x) + 1) / len(x) * 100
+        ax.step(np.concatenate([[0.0], x]), np.concatenate([[0.0], y]), where="post",
+                color=colors[i % len(colors)], linewidth=1.8, label=name)
+        top = max(top, float(x.max()))
+    ax.axvline(sla_minutes, color=OKABE_ITO["black"], linestyle="--", linewidth=1.2,
+               label=f"SLA: {thousands(sla_minutes)} minutes")
+    ax.set_xscale("symlog", linthresh=1.0)
+    ax.set_xlim(0, top * 1.1)
+    ax.xaxis.set_major_formatter(FuncFormatter(thousands))
+    ax.set_ylim(0, 102)
+    ax.yaxis.set_major_formatter(FuncFormatter(_pct_label))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title)
+    ax.set_xlabel("minutes until the first reply (log scale)")
+    ax.set_ylabel("conversations answered (%)")
+    return ax

@@ -433,3 +433,295 @@ def find_person(raw: dict, answer_key: dict, *, people: pd.DataFrame | None = No
         raise ValueError("no person to show: pass people=people_in_many_exports(..., "
                          "min_exports=2)")
     return PersonExplorer(raw, answer_key, people)
+
+
+# -- notebook 01: most profitable customers ------------------------------------------------------
+
+__all__ += ["ParetoExplorer", "explore_pareto", "top_customers_by_segment"]
+
+
+def top_customers_by_segment(table: pd.DataFrame, top: float = 0.2, *,
+                             value: str = "gross_margin_vnd") -> pd.DataFrame:
+    """Who the top ``top`` of customers by ``value`` are, segment by segment.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of ``profitability.customer_table(..., customers=...)``: ``customer_id``,
+        ``segment``, ``revenue_vnd`` and the ``value`` column.
+    top : float
+        Share of customers, 0 to 1 (rounded to whole customers, as ``profitability.top_share``).
+
+    Returns
+    -------
+    DataFrame
+        One row per segment, most top customers first (ties by segment name): ``segment``,
+        ``top_customers`` (how many of the top group), ``share_of_top`` (of the top group),
+        ``segment_customers``, ``share_of_segment`` (of the segment's customers in the top
+        group) and ``margin_vnd`` (what the segment's top customers earn).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"customer_id": list("ABCDE"),
+    ...     "segment": ["cafe", "cafe", "household", "household", "household"],
+    ...     "revenue_vnd": [9, 8, 7, 6, 5], "gross_margin_vnd": [700, 100, 100, 50, 50]})
+    >>> top_customers_by_segment(t, 0.4)[["segment", "top_customers", "share_of_segment"]]
+         segment  top_customers  share_of_segment
+    0       cafe              2               1.0
+    1  household              0               0.0
+
+    Source: 001 §4.1 (the core customers, "tệp lõi").
+    """
+    from .profitability import pareto  # no plotting, no widgets: cheap to import
+
+    curve = pareto(table, value=value)
+    n = int(round(top * len(curve)))
+    chosen = table["customer_id"].isin(curve["customer_id"].head(n))
+    segments = table.groupby("segment", sort=True)["customer_id"].size()
+    in_top = table[chosen].groupby("segment", sort=True)
+    out = pd.DataFrame({
+        "top_customers": in_top.size().reindex(segments.index, fill_value=0),
+        "segment_customers": segments,
+        "margin_vnd": in_top[value].sum().reindex(segments.index, fill_value=0),
+    }).astype("int64")
+    out.insert(1, "share_of_top", out["top_customers"] / n if n else 0.0)
+    out.insert(3, "share_of_segment", out["top_customers"] / out["segment_customers"])
+    out.index.name = "segment"
+    out = out.reset_index().sort_values(["top_customers", "segment"], ascending=[False, True],
+                                        kind="stable")
+    return out.reset_index(drop=True)
+
+
+class ParetoExplorer(_Explorer):
+    """Move a slider: what share of the margin the top X% of customers earn, and who they are."""
+
+    kind = "Pareto explorer"
+
+    def __init__(self, table: pd.DataFrame, *, top: int = 20, step: int = 5,
+                 value: str = "gross_margin_vnd"):
+        self.table, self.value = table, value
+        self.total = table[value].sum()
+        self.revenue = table["revenue_vnd"].sum()
+        control = ipw.IntSlider(value=top, min=step, max=100, step=step,
+                                description="Top % of customers:",
+                                style={"description_width": "initial"},
+                                layout=ipw.Layout(width="480px"))
+        super().__init__(control)
+
+    def figures(self, percent: int) -> tuple[int, float, float]:
+        """How many customers the top ``percent`` holds, their share of margin and of revenue."""
+        from .profitability import pareto
+
+        curve = pareto(self.table, value=self.value)
+        n = int(round(percent / 100 * len(curve)))
+        ids = curve["customer_id"].head(n)
+        mine = self.table[self.table["customer_id"].isin(ids)]
+        margin = mine[self.value].sum() / self.total if self.total else 0.0
+        revenue = mine["revenue_vnd"].sum() / self.revenue if self.revenue else 0.0
+        return n, float(margin), float(revenue)
+
+    def view(self, percent):
+        n, margin, revenue = self.figures(percent)
+        who = top_customers_by_segment(self.table, percent / 100, value=self.value)
+        shown = pd.DataFrame({
+            "segment": who["segment"],
+            "customers in the top group": who["top_customers"],
+            "share of the top group": who["share_of_top"].map("{:.0%}".format),
+            "share of the segment": who["share_of_segment"].map("{:.0%}".format),
+            "their gross margin (million VND)": (who["margin_vnd"] / 1e6).map("{:,.1f}".format),
+        })
+        head = (f"The top {percent}% of customers by gross margin ({n:,} of {len(self.table):,}) "
+                f"earn {margin:.0%} of gross margin and {revenue:.0%} of revenue.")
+        text = "\n".join([head, "", "Who they are, by segment:",
+                          shown.to_string(index=False)])
+        markup = (f"<p><b>{html.escape(head)}</b></p><p>Who they are, by segment:</p>"
+                  f"{_frame_html(shown)}")
+        return text, markup
+
+    def caption(self) -> str:
+        percent = self.control.value
+        _, margin, _ = self.figures(percent)
+        return (f"top {percent}% of customers earn {margin:.0%} of gross margin; run the "
+                "notebook to move the slider")
+
+
+def explore_pareto(table: pd.DataFrame, *, top: int = 20, step: int = 5,
+                   value: str = "gross_margin_vnd") -> ParetoExplorer:
+    """A slider over the Pareto curve: the top X% of customers, their share, their segments.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of ``profitability.customer_table(..., customers=...)``.
+    top : int, default 20
+        The percentage shown first (the "20" of the 80/20 rule).
+    step : int, default 5
+        The slider's step, in percentage points.
+    value : str
+        The column to rank by (``"revenue_vnd"`` to rank by revenue instead).
+
+    Returns
+    -------
+    ParetoExplorer
+        An ``ipywidgets.VBox``: a slider above an ``Output``. ``.text`` is the current view as
+        plain text.
+
+    Source: 001 §4.1 (core customers by gross margin).
+    """
+    return ParetoExplorer(table, top=top, step=step, value=value)
+
+
+# -- notebook 02 ---------------------------------------------------------------------------------
+# The match explorer of step 2 (001 §4.2; 004: an audit trail for every link): pick a resolved
+# customer, see each of their records as written and as normalised, and the rule that joined it.
+
+__all__ += ["MatchExplorer", "customers_to_explore", "explore_matches", "match_records"]
+
+MATCH_COLUMNS = ["export", "record_id", "role", "name", "name_normalised", "phone", "phone_e164",
+                 "email", "email_normalised", "rule", "joined_to", "joined_by", "evidence"]
+
+
+def match_records(resolution, customer_id: str) -> pd.DataFrame:
+    """Every record of one resolved customer: raw and normalised values, and what joined it.
+
+    Parameters
+    ----------
+    resolution : identity.Resolution
+        What ``identity.resolve(raw)`` returned.
+    customer_id : str
+        A customer of ``resolution.customers``.
+
+    Returns
+    -------
+    DataFrame
+        One row per record, in the link table's order (exports in contract order): ``export``,
+        ``record_id``, ``role``; ``name``, ``phone``, ``email`` as the system wrote them and
+        ``name_normalised``, ``phone_e164``, ``email_normalised`` as step 2 reads them; ``rule``
+        (the link table's rule: the strongest rule that touched the record); and, from
+        ``identity.explain`` between the customer's first record and this one, the last step of
+        the chain: ``joined_to`` (the record it was joined to), ``joined_by`` (that step's rule)
+        and ``evidence`` (the value both shared). The first record is where the chain starts.
+
+    Raises
+    ------
+    KeyError
+        When ``customer_id`` has no record.
+    """
+    from . import identity
+
+    rec, links = resolution.records, resolution.links
+    mine = (links["customer_id"] == customer_id).to_numpy(dtype=bool)
+    if not mine.any():
+        raise KeyError(f"no customer {customer_id!r}: pick one of resolution.customers")
+    r = rec[mine]
+    out = pd.DataFrame({
+        "export": r["table"].to_numpy(), "record_id": r["record_id"].to_numpy(),
+        "role": r["role"].to_numpy(), "name": r["raw_name"].to_numpy(),
+        "name_normalised": r["name"].to_numpy(), "phone": r["raw_phone"].to_numpy(),
+        "phone_e164": r["phone"].to_numpy(), "email": r["raw_email"].to_numpy(),
+        "email_normalised": r["email"].to_numpy(),
+        "rule": links["rule"][mine].to_numpy()})
+    first = (out.at[0, "export"], out.at[0, "record_id"], out.at[0, "role"])
+    joined_to, joined_by, evidence = ["(start)"], ["—"], [""]
+    for row in out.iloc[1:].itertuples(index=False):
+        steps = identity.explain(resolution, first, (row.export, row.record_id, row.role))
+        last = steps.iloc[-1]
+        joined_to.append(f"{last['from_table']} {last['from_id']}")
+        joined_by.append(str(last["rule"]))
+        evidence.append(str(last["evidence"]))
+    out["joined_to"], out["joined_by"], out["evidence"] = joined_to, joined_by, evidence
+    for column in MATCH_COLUMNS[3:9]:
+        out[column] = out[column].astype("str")
+    return out[MATCH_COLUMNS]
+
+
+def customers_to_explore(resolution, *, max_records: int = 12, limit: int | None = 25
+                         ) -> pd.DataFrame:
+    """Resolved customers worth opening: joined by many different rules, small enough to read.
+
+    Keeps customers with 2 to ``max_records`` records, ordered by the number of distinct rules
+    that joined their records (most first), then by the number of exports, then by
+    ``customer_id``; returns the first ``limit``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``customer_id``: ``full_name``, ``n_records``, ``n_sources`` and ``rules``
+        (how many distinct rules, "own" not counted).
+    """
+    links = resolution.links[resolution.links["customer_id"].notna()]
+    joined = links[~links["rule"].isin(["own", "anonymous"])]
+    rules = joined.groupby("customer_id")["rule"].nunique().rename("rules")
+    c = resolution.customers.set_index("customer_id")[["full_name", "n_records", "n_sources"]]
+    c = c.join(rules, how="left").fillna({"rules": 0}).astype({"rules": "int64"})
+    c = c[(c["n_records"] >= 2) & (c["n_records"] <= max_records)]
+    c = c.assign(_id=c.index).sort_values(["rules", "n_sources", "_id"],
+                                          ascending=[False, False, True], kind="stable")
+    c = c.drop(columns="_id")
+    return c if limit is None else c.head(limit)
+
+
+class MatchExplorer(_Explorer):
+    """Pick a resolved customer; see each record with raw and normalised values and its rule."""
+
+    kind = "Match explorer"
+
+    def __init__(self, resolution, customers: pd.DataFrame, *, value: str | None = None):
+        self.resolution, self.customers = resolution, customers
+        options = [(f"{cid} — {row.full_name} ({row.n_records} records, {row.rules} rules)", cid)
+                   for cid, row in customers.iterrows()]
+        control = ipw.Dropdown(options=options, value=value or customers.index[0],
+                               description="Customer:", layout=ipw.Layout(width="max-content"))
+        super().__init__(control)
+
+    def view(self, cid):
+        c = self.resolution.customers.set_index("customer_id").loc[cid]
+        records = match_records(self.resolution, cid)
+        shown = {f: (c[f] if isinstance(c[f], str) and c[f].strip() else "(none)")
+                 for f in ("full_name", "phone", "email", "segment")}
+        head = (f"{cid}: {shown['full_name']} · phone {shown['phone']} · e-mail "
+                f"{shown['email']} · {shown['segment']}")
+        spread = (f"{len(records)} records in {records['export'].nunique()} exports, joined by: "
+                  + ", ".join(sorted(set(records["joined_by"]) - {"—"})))
+        text = "\n".join([head, spread, "", records.to_string(index=False, na_rep="")])
+        markup = (f"<h4>{html.escape(head)}</h4><p>{html.escape(spread)}</p>"
+                  f"<div style='overflow-x:auto'>{_frame_html(records)}</div>")
+        return text, markup
+
+    def caption(self) -> str:
+        cid = self.control.value
+        return (f"{cid} ({self.customers.loc[cid, 'n_records']} records); run the notebook to "
+                "pick another customer")
+
+
+def explore_matches(resolution, *, customers: pd.DataFrame | None = None,
+                    value: str | None = None, limit: int = 25) -> MatchExplorer:
+    """A match explorer: pick a resolved customer, see why each of their records belongs to them.
+
+    Parameters
+    ----------
+    resolution : identity.Resolution
+        What ``identity.resolve(raw)`` returned.
+    customers : DataFrame, optional
+        The customers to offer (as :func:`customers_to_explore` returns them); by default the
+        first ``limit`` of :func:`customers_to_explore`.
+    value : str, optional
+        The customer shown first (default: the first offered).
+
+    Returns
+    -------
+    MatchExplorer
+        An ``ipywidgets.VBox``: a dropdown above an ``Output`` with the customer's records, raw
+        and normalised, and the rule and evidence that joined each. ``.text`` is the current
+        view as plain text.
+
+    Source: 001 §4.2 (one customer ID), 004 (an audit trail of every link).
+    """
+    if customers is None:
+        customers = customers_to_explore(resolution, limit=limit)
+    if value is not None and value not in customers.index:
+        extra = customers_to_explore(resolution, limit=None, max_records=10**9).loc[[value]]
+        customers = pd.concat([extra, customers])
+    if customers.empty:
+        raise ValueError("no customer with two or more records to show")
+    return MatchExplorer(resolution, customers, value=value)

@@ -59,6 +59,16 @@ def bench_generate(n: int, limit_s: float, limit_mib: float | None) -> list[tupl
     return rows
 
 
+def bench_clean(limit_s: float = 5.0) -> list[tuple]:
+    """Steps 1 and 2 on the default sample: raw -> resolved clean model -> customer table."""
+    r = child("from c360lab import datasets, profitability as p\n"
+              "c = datasets.load_clean()\n"
+              "p.customer_table(c['shop_orders'], c['order_lines'], tickets=c['tickets'], "
+              "deals=c['deals'], customers=c['customers'])")
+    return [("load_clean + customer_table, default sample", f"{r['seconds']:.1f} s",
+             f"<= {limit_s:g} s", r["seconds"] <= limit_s)]
+
+
 def bench_notebooks(limit_s: float = 20.0) -> list[tuple]:
     rows = []
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
@@ -79,7 +89,7 @@ def main(argv=None) -> int:
     rows = bench_import() + bench_generate(3000, 10, None)
     if not args.quick:
         rows += bench_generate(100_000, 120, 4096)
-    rows += bench_notebooks()
+    rows += bench_clean() + bench_notebooks()
     width = max(len(r[0]) for r in rows)
     for name, value, target, ok in rows:
         print(f"{'ok  ' if ok else 'MISS'} {name:<{width}}  {value:>12}  {target}")

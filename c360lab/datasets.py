@@ -265,15 +265,8 @@ def _text(rng, templates: dict, keys: np.ndarray, *, strip: float = 0.0, polite=
             rng.integers(0, len(texts.POLITE_SUFFIXES), len(keys))]
         out = np.where(keys == "", "", pre + out + suf)
     bare = rng.random(len(keys)) < strip
-    out[bare] = [_strip_marks(t) for t in out[bare]]
+    out[bare] = [vn.strip_diacritics(t) for t in out[bare]]
     return out, bare
-
-
-def _strip_marks(text: str) -> str:
-    """Text typed without diacritics, keeping case (đ becomes d)."""
-    import unicodedata
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 class _Renderer:

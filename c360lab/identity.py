@@ -333,6 +333,8 @@ HONORIFICS = frozenset(
        "mrs.", "miss", "dr", "dr.", "a", "a.", "c", "c.", "e", "e.", "sếp", "cháu", "dì", "cậu"})
 _AMBIGUOUS_HONORIFICS = frozenset({"anh", "a", "c", "e"})
 _SURNAMES = frozenset(vn.fold(s) for s, _ in vn.SURNAMES) | {"huynh", "vo"}
+#: "Ông" is an honorific (Mr.) and a family name: kept when a middle name follows ("Ông Thị Anh")
+_MIDDLES = frozenset(vn.fold(m) for m, _ in vn.MIDDLE_NAMES_FEMALE + vn.MIDDLE_NAMES_MALE)
 #: word-final oa/oe/uy with the tone mark on the second vowel (old style) -> on the first
 _OLD_TONE = {
     unicodedata.normalize("NFC", v1 + v2 + mark): unicodedata.normalize("NFC", v1 + mark + v2)
@@ -349,6 +351,9 @@ def _drop_honorifics(words: list[str]) -> list[str]:
                                             and first.endswith(".")):
             break
         if first in _AMBIGUOUS_HONORIFICS and vn.fold(words[1]) in _SURNAMES:
+            break
+        if (vn.fold(first) in _SURNAMES and len(words) >= 3
+                and vn.fold(words[1]) in _MIDDLES and vn.fold(words[1]) not in _SURNAMES):
             break
         words = words[1:]
     return words
@@ -1180,3 +1185,251 @@ def _node(rec: pd.DataFrame, ref) -> int:
         raise KeyError(f"no record {tuple(ref)!r} in the resolution: give (table, record_id) as "
                        "in the link table, e.g. ('shop_orders', 'OD-00000001')")
     return int(found[0])
+
+
+# -- data quality of step 2 (004) ------------------------------------------------------------------
+# The Minimum Data Set, lead response time against an SLA, and the touchpoint chain: how well
+# the data of every lead and customer supports acting on it (001 §4.2; 004: data standards,
+# validation at source, audit trail).
+
+__all__ += ["MDS_FIELDS", "SLA_MINUTES", "TOUCHPOINT_CHAIN", "mds_completeness",
+            "response_times", "touchpoint_coverage"]
+
+#: The Minimum Data Set of 001 §4.2 (bộ trường dữ liệu tối thiểu), in the source's order:
+#: field -> (table, column) where Phin & Co. keeps it. A field is filled when it is not blank;
+#: ``decision_timeframe`` "unknown" counts as not filled.
+MDS_FIELDS = {
+    "lead source": ("crm_contacts", "lead_source"),
+    "need": ("crm_contacts", "need"),
+    "product of interest": ("deals", "product_interest"),
+    "expected budget": ("deals", "budget_vnd"),
+    "decision timeframe": ("deals", "decision_timeframe"),
+    "main barrier": ("crm_contacts", "main_barrier"),
+    "care status": ("crm_contacts", "care_status"),
+}
+#: values that mean "not filled in" although the cell is not blank
+_NOT_FILLED = {"unknown", "không rõ", "khong ro", "n/a", "-"}
+
+#: Default first-response SLA for inbound messages and calls, in minutes. 001 §4.2 asks that
+#: every lead have a response SLA but gives no number; 15 minutes is the bar of Facebook's
+#: "Very responsive to messages" Page badge (90% of messages answered within 15 minutes), and
+#: Oldroyd, McElheran & Elkington ("The Short Life of Online Sales Leads", HBR, March 2011)
+#: found leads contacted within an hour about seven times as likely to qualify as later ones.
+#: Set your own with ``sla_minutes=``.
+SLA_MINUTES = 15
+
+#: The mandatory touchpoint chain of 001 §4.2, in order: link -> what counts as data for it.
+TOUCHPOINT_CHAIN = {
+    "ads / SEO": "where the customer came from is recorded: a CRM lead source, or a website "
+                 "visit with a campaign source (utm_source)",
+    "website": "at least one website event of theirs is linked to them",
+    "form / inbox / call": "they left their details: a web form, an inbox message or hotline "
+                           "call, or a CRM lead record",
+    "consultation": "a deal of theirs reached the consultation stage",
+    "quote": "a deal of theirs received a quote",
+    "payment": "at least one completed order",
+    "care": "a care contact after buying: a support ticket, a survey answer, or a care "
+            "message (post-purchase guide, satisfaction survey)",
+    "repurchase": "two or more completed orders",
+}
+_CARE_TRIGGERS = ("post_purchase_guide", "satisfaction_survey")
+
+
+def _filled(values: pd.Series) -> pd.Series:
+    """True where a value is given: not missing, not blank, not "unknown"."""
+    text = values.astype("str").str.strip().str.lower()
+    return values.notna() & (text != "") & ~text.isin(_NOT_FILLED)
+
+
+def mds_completeness(crm_contacts: pd.DataFrame, deals: pd.DataFrame, *,
+                     by: str = "lead_source") -> pd.DataFrame:
+    """Share of records with each Minimum-Data-Set field filled, overall and per lead source.
+
+    Each field is judged in the table that holds it (``MDS_FIELDS``): the CRM's fields on its
+    contacts, the deal fields on the deals, each deal taking the lead source of its contact.
+    Blank cells and "unknown" count as not filled.
+
+    Parameters
+    ----------
+    crm_contacts : DataFrame
+        ``contact_id``, the ``by`` column and the CRM's MDS columns (``lead_source``, ``need``,
+        ``main_barrier``, ``care_status``).
+    deals : DataFrame
+        ``contact_id`` and the deal MDS columns (``product_interest``, ``budget_vnd``,
+        ``decision_timeframe``).
+    by : str, default "lead_source"
+        The CRM column to split by; a blank value is grouped as ``"unknown"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per MDS field (index ``field``, in the source's order); columns ``table`` and
+        ``column`` (where the field lives), ``records`` (how many records were judged),
+        ``all`` (share filled, 0–1) and one share column per value of ``by``, most contacts
+        first. A group without records of that table shows NaN.
+
+    Examples
+    --------
+    >>> crm = pd.DataFrame({"contact_id": ["C1", "C2", "C3"],
+    ...     "lead_source": ["seo", "seo", "referral"], "need": ["máy pha", None, "hạt"],
+    ...     "main_barrier": [None, None, "giá cao"], "care_status": ["new", "new", "customer"]})
+    >>> deals = pd.DataFrame({"contact_id": ["C1", "C3"], "product_interest": ["equipment", "beans"],
+    ...     "budget_vnd": [None, 5_000_000], "decision_timeframe": ["unknown", "now"]})
+    >>> mds_completeness(crm, deals)[["all", "seo", "referral"]].round(2)
+                          all  seo  referral
+    field
+    lead source          1.00  1.0       1.0
+    need                 0.67  0.5       1.0
+    product of interest  1.00  1.0       1.0
+    expected budget      0.50  0.0       1.0
+    decision timeframe   0.50  0.0       1.0
+    main barrier         0.33  0.0       1.0
+    care status          1.00  1.0       1.0
+
+    Source: 001 §4.2 (Minimum Data Set: nguồn lead, nhu cầu, sản phẩm quan tâm, ngân sách dự
+    kiến, thời gian ra quyết định, rào cản chính, trạng thái chăm sóc); 004 (standard lead
+    fields, validation at source).
+    """
+    group = crm_contacts[by].astype("str").where(_filled(crm_contacts[by]), "unknown")
+    order = list(group.value_counts(sort=True).index)
+    order = sorted(order, key=lambda g: (-int((group == g).sum()), g))
+    source_of = pd.Series(group.to_numpy(), index=crm_contacts["contact_id"].to_numpy())
+    source_of = source_of[~source_of.index.duplicated()]
+    frames = {"crm_contacts": (crm_contacts, group),
+              "deals": (deals, deals["contact_id"].map(source_of).fillna("unknown"))}
+    rows = []
+    for field, (table, column) in MDS_FIELDS.items():
+        df, groups = frames[table]
+        filled = _filled(df[column]) if len(df) else pd.Series(dtype="bool")
+        shares = filled.groupby(groups.to_numpy()).mean() if len(df) else pd.Series(dtype=float)
+        row = {"field": field, "table": table, "column": column, "records": len(df),
+               "all": float(filled.mean()) if len(df) else np.nan}
+        row.update({g: float(shares[g]) if g in shares.index else np.nan for g in order})
+        rows.append(row)
+    out = pd.DataFrame(rows).set_index("field")
+    out["records"] = out["records"].astype("int64")
+    out.columns.name = None
+    return out
+
+
+def response_times(inbox: pd.DataFrame, *, sla_minutes: float = SLA_MINUTES,
+                   by: str = "channel") -> pd.DataFrame:
+    """First-response time of inbound conversations against an SLA, per channel and overall.
+
+    A conversation's first response is its ``first_response_minutes`` (the generator and most
+    inbox tools write it on the conversation's first message only); messages without it are
+    not counted.
+
+    Parameters
+    ----------
+    inbox : DataFrame
+        ``inbox_messages``: ``first_response_minutes`` and the ``by`` column.
+    sla_minutes : float, default ``SLA_MINUTES`` (15)
+        The promised first-response time.
+    by : str, default "channel"
+
+    Returns
+    -------
+    DataFrame
+        One row per value of ``by`` (sorted by name) and a last row ``all``: ``conversations``,
+        ``within_sla`` (share answered within ``sla_minutes``, 0–1), ``median_minutes``,
+        ``p90_minutes`` (90% are answered within this) and ``slowest_minutes``.
+
+    Examples
+    --------
+    >>> inbox = pd.DataFrame({"channel": ["zalo_oa", "zalo_oa", "zalo_oa", "hotline"],
+    ...                       "first_response_minutes": [5, 40, None, 1]})
+    >>> response_times(inbox, sla_minutes=15)[["conversations", "within_sla", "median_minutes"]].round(2)
+             conversations  within_sla  median_minutes
+    channel
+    hotline              1        1.00             1.0
+    zalo_oa              2        0.50            22.5
+    all                  3        0.67             5.0
+
+    Source: 001 §4.2 (every lead gets an owner, a response SLA and an interaction log); 004
+    (response time as a key KPI).
+    """
+    answered = inbox.loc[inbox["first_response_minutes"].notna(),
+                         [by, "first_response_minutes"]]
+    minutes = answered["first_response_minutes"].astype("float64")
+    parts = {str(k): m for k, m in minutes.groupby(answered[by].astype("str"), sort=True)}
+    parts["all"] = minutes
+    rows = [{by: name, "conversations": len(m),
+             "within_sla": float((m <= sla_minutes).mean()) if len(m) else np.nan,
+             "median_minutes": float(m.median()) if len(m) else np.nan,
+             "p90_minutes": float(m.quantile(0.9)) if len(m) else np.nan,
+             "slowest_minutes": float(m.max()) if len(m) else np.nan}
+            for name, m in parts.items()]
+    out = pd.DataFrame(rows).set_index(by)
+    out["conversations"] = out["conversations"].astype("int64")
+    return out
+
+
+def touchpoint_coverage(clean: dict) -> pd.DataFrame:
+    """Per customer, which links of the mandatory touchpoint chain have data.
+
+    Parameters
+    ----------
+    clean : dict of DataFrame
+        The clean model (``datasets.load_clean()``): ``customers`` and the raw tables with their
+        ``customer_id``. Tables that are missing count as links without data.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``customer_id`` (every customer of ``clean["customers"]``, in order), one
+        boolean column per link of ``TOUCHPOINT_CHAIN`` in the chain's order, plus ``segment``.
+        ``.mean()`` of a link's column is the share of customers whose data shows it.
+
+    Examples
+    --------
+    >>> clean = {"customers": pd.DataFrame({"customer_id": ["C1", "C2"],
+    ...                                     "segment": ["cafe", "household"]}),
+    ...     "shop_orders": pd.DataFrame({"order_id": ["O1", "O2", "O3"],
+    ...         "customer_id": ["C1", "C1", "C2"], "status": ["completed"] * 3})}
+    >>> touchpoint_coverage(clean)[["payment", "repurchase", "care"]]
+                 payment  repurchase   care
+    customer_id
+    C1              True        True  False
+    C2              True       False  False
+
+    Source: 001 §4.2 (quảng cáo/SEO → website/landing → form/inbox/call → tư vấn → báo giá →
+    thanh toán → chăm sóc → mua lại: "nếu thiếu mắt xích, hành trình khách hàng bị đứt").
+    """
+    customers = clean["customers"]
+    ids = pd.Index(customers["customer_id"].astype("str"), name="customer_id")
+
+    def who(table: str, mask=None, column: str = "customer_id") -> set:
+        df = clean.get(table)
+        if df is None or column not in df.columns:
+            return set()
+        if mask is not None:
+            df = df[mask(df).fillna(False).astype(bool)]
+        return set(df[column].dropna().astype("str"))
+
+    def has(df, column):
+        return df[column].notna() if column in df.columns else pd.Series(False, index=df.index)
+
+    orders = clean.get("shop_orders")
+    completed = pd.Series(dtype="int64")
+    if orders is not None and "customer_id" in orders.columns:
+        done = orders[orders["status"] == "completed"]
+        completed = done.groupby(done["customer_id"].astype("str")).size()
+    sets = {
+        "ads / SEO": who("crm_contacts", lambda d: _filled(d["lead_source"]))
+        | who("web_events", lambda d: has(d, "utm_source")),
+        "website": who("web_events"),
+        "form / inbox / call": who("web_events", lambda d: d["event_type"] == "form_submit")
+        | who("inbox_messages") | who("crm_contacts"),
+        "consultation": who("deals", lambda d: has(d, "consultation_date")),
+        "quote": who("deals", lambda d: has(d, "quote_date")),
+        "payment": set(completed.index[completed >= 1]),
+        "care": who("tickets") | who("surveys")
+        | who("automation_sends", lambda d: d["trigger"].isin(_CARE_TRIGGERS)),
+        "repurchase": set(completed.index[completed >= 2]),
+    }
+    out = pd.DataFrame({link: ids.isin(list(members)) for link, members in sets.items()},
+                       index=ids)
+    if "segment" in customers.columns:
+        out["segment"] = customers["segment"].astype("str").to_numpy()
+    return out

@@ -658,15 +658,6 @@ def margin_scatter(table: pd.DataFrame, *, title: str, highlight=None,
 __all__ += ["completeness_heatmap", "match_quality", "response_time_curves"]
 
 
-def _pct_label(value, _pos=None) -> str:
-    """Tick label of a percentage: ``'40%'``.
-
-    >>> _pct_label(40.0), _pct_label(12.5)
-    ('40%', '12.5%')
-    """
-    return f"{thousands(value)}%"
-
-
 @_styled
 def match_quality(scores: pd.DataFrame, *, title: str = "How many true pairs does each method "
                   "find, and how many of its pairs are right?", ax=None, figsize=None):
@@ -709,7 +700,7 @@ def match_quality(scores: pd.DataFrame, *, title: str = "How many true pairs doe
     ax.invert_yaxis()
     ax.set_xlim(0, 112)
     ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_formatter(FuncFormatter(_pct_label))
+    ax.xaxis.set_major_formatter(FuncFormatter(_percent))
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.18), ncols=1)
     ax.set_title(title)
     ax.set_xlabel("pairs of records (%)")
@@ -762,7 +753,7 @@ def completeness_heatmap(shares: pd.DataFrame, *, title: str, xlabel: str | None
     ax.grid(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    bar = ax.figure.colorbar(image, ax=ax, shrink=0.8, format=FuncFormatter(_pct_label))
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.8, format=FuncFormatter(_percent))
     bar.set_label("filled (%)")
     ax.set_title(title)
     ax.set_xlabel(xlabel or "")
@@ -819,7 +810,7 @@ def response_time_curves(minutes: pd.DataFrame, *, sla_minutes: float, by: str =
     ax.set_xlim(0, top * 1.1)
     ax.xaxis.set_major_formatter(FuncFormatter(thousands))
     ax.set_ylim(0, 102)
-    ax.yaxis.set_major_formatter(FuncFormatter(_pct_label))
+    ax.yaxis.set_major_formatter(FuncFormatter(_percent))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title)
     ax.set_xlabel("minutes until the first reply (log scale)")

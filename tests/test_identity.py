@@ -196,6 +196,8 @@ NAMES = [
     ("Chú Hùng", "Hùng", "hung"),
     ("Em Trang", "Trang", "trang"),
     ("Chị Nguyễn Thị Lan", "Nguyễn Thị Lan", "nguyen thi lan"),
+    ("Ông Thị Anh", "Ông Thị Anh", "ong thi anh"),               # Ông the family name
+    ("Ông Nguyễn Văn Tùng", "Nguyễn Văn Tùng", "nguyen van tung"),  # Ông = Mr.
     ("mr. john smith", "John Smith", "john smith"),
     ("Anh Nguyễn", "Anh Nguyễn", "anh nguyen"),            # the given name Anh, written first
     ("Anh Nguyễn Thị", "Anh Nguyễn Thị", "anh nguyen thi"),

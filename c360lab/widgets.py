@@ -273,6 +273,14 @@ def _frame_html(df: pd.DataFrame) -> str:
     return df.to_html(index=False, na_rep="", border=0, classes="dataframe")
 
 
+def _headed_table(head: str, spread: str, table: pd.DataFrame) -> tuple[str, str]:
+    """A heading, one line about the table, and the table: as plain text and as HTML."""
+    text = "\n".join([head, spread, "", table.to_string(index=False, na_rep="")])
+    markup = (f"<h4>{html.escape(head)}</h4><p>{html.escape(spread)}</p>"
+              f"<div style='overflow-x:auto'>{_frame_html(table)}</div>")
+    return text, markup
+
+
 class _Explorer(ipw.VBox):
     """A control above an Output that is re-rendered on every change of the control."""
 
@@ -376,10 +384,7 @@ class PersonExplorer(_Explorer):
                 " — the truth, from the answer key")
         spread = (f"{len(records)} raw records in {records['export'].nunique()} exports, "
                   "with name, phone and e-mail as each system wrote them")
-        text = "\n".join([head, spread, "", shown.to_string(index=False, na_rep="")])
-        markup = (f"<h4>{html.escape(head)}</h4><p>{html.escape(spread)}</p>"
-                  f"<div style='overflow-x:auto'>{_frame_html(shown)}</div>")
-        return text, markup
+        return _headed_table(head, spread, shown)
 
     def caption(self) -> str:
         pid = self.control.value
@@ -683,10 +688,7 @@ class MatchExplorer(_Explorer):
                 f"{shown['email']} · {shown['segment']}")
         spread = (f"{len(records)} records in {records['export'].nunique()} exports, joined by: "
                   + ", ".join(sorted(set(records["joined_by"]) - {"—"})))
-        text = "\n".join([head, spread, "", records.to_string(index=False, na_rep="")])
-        markup = (f"<h4>{html.escape(head)}</h4><p>{html.escape(spread)}</p>"
-                  f"<div style='overflow-x:auto'>{_frame_html(records)}</div>")
-        return text, markup
+        return _headed_table(head, spread, records)
 
     def caption(self) -> str:
         cid = self.control.value

@@ -16,6 +16,18 @@ def sample(seed: int = datasets.DEFAULT_SEED, n: int = datasets.DEFAULT_CUSTOMER
     return datasets.generate(n, seed)
 
 
+@pytest.fixture(scope="session")
+def raw():
+    """The shipped sample's raw exports, typed (``datasets.load_raw``)."""
+    return datasets.load_raw()
+
+
+@pytest.fixture(scope="session")
+def key():
+    """The shipped sample's answer key."""
+    return datasets.load_answer_key()
+
+
 @pytest.fixture(scope="session", params=[datasets.DEFAULT_SEED, SECOND_SEED],
                 ids=["default-seed", "second-seed"])
 def world(request):

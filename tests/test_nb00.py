@@ -10,19 +10,9 @@ import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from c360lab import contract, datasets, plots, widgets  # noqa: E402
+from c360lab import contract, plots, widgets  # noqa: E402
 from c360lab.exercises import ____, exercises_of  # noqa: E402
 from c360lab.exercises import nb00 as ex  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def raw():
-    return datasets.load_raw()
-
-
-@pytest.fixture(scope="module")
-def key():
-    return datasets.load_answer_key()
 
 
 @pytest.fixture(scope="module")

@@ -18,16 +18,6 @@ NAMES = ["q1", "q2", "q3", "q4", "q5"]
 
 
 @pytest.fixture(scope="module")
-def raw():
-    return datasets.load_raw()
-
-
-@pytest.fixture(scope="module")
-def key():
-    return datasets.load_answer_key()
-
-
-@pytest.fixture(scope="module")
 def res(raw):
     return identity.resolve(raw)
 

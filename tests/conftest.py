@@ -1,6 +1,7 @@
 """Shared fixtures: generated samples are costly, so each is built once per test session."""
 
 import functools
+import sys
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,26 @@ SECOND_SEED = 7
 @functools.cache
 def sample(seed: int = datasets.DEFAULT_SEED, n: int = datasets.DEFAULT_CUSTOMERS):
     return datasets.generate(n, seed)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """No test leaves a matplotlib figure open for the next one."""
+    yield
+    plt = sys.modules.get("matplotlib.pyplot")  # only when some test has drawn something
+    if plt is not None:
+        plt.close("all")
+
+
+def differing(candidates, expected, at_least=2, *, rtol=0.0):
+    """The typical wrong answers that really differ from the right one (data may change)."""
+    wrong = []
+    for value in candidates:
+        if abs(float(value) - float(expected)) > max(1e-9, rtol * abs(float(expected))) \
+                and value not in wrong:
+            wrong.append(value)
+    assert len(wrong) >= at_least, f"fewer than {at_least} distinct wrong answers: {candidates}"
+    return wrong
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
@@ -13,6 +12,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from c360lab import contract, plots, widgets  # noqa: E402
 from c360lab.exercises import ____, exercises_of  # noqa: E402
 from c360lab.exercises import nb00 as ex  # noqa: E402
+
+from conftest import differing  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -24,22 +25,6 @@ def person_id(raw, key):
 def namespace(raw, key, person_id):
     """What the notebook has defined when its exercise cells run."""
     return {"raw": raw, "key": key, "person_id": person_id, "widgets": widgets, "pd": pd}
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _differing(candidates, expected, at_least=2):
-    """The typical wrong answers that really differ from the right one (data may change)."""
-    wrong = []
-    for value in candidates:
-        if abs(float(value) - float(expected)) > 1e-9 and value not in wrong:
-            wrong.append(value)
-    assert len(wrong) >= at_least, f"fewer than {at_least} distinct wrong answers: {candidates}"
-    return wrong
 
 
 # -- exercises ---------------------------------------------------------------------------------
@@ -70,7 +55,7 @@ def test_q1_typical_wrong_answers_fail_with_their_message(raw, key, capsys):
     expected = len(crm) - people
     assert expected == ex.q1.expected()
     assert expected > 0, "the sample should hold CRM duplicates (planted story 2)"
-    for wrong in _differing([people, len(crm)], expected):
+    for wrong in differing([people, len(crm)], expected):
         ex.q1.assert_check_failed(wrong)
     ex.q1.check(people)
     assert "number of real people in the CRM" in capsys.readouterr().out
@@ -85,7 +70,7 @@ def test_q2_typical_wrong_answers_fail(raw, key, person_id, capsys):
     assert expected == ex.q2.expected()
     assert expected >= 2, "the person followed should have several phone forms"
     candidates = [len(records), int(records["phone"].count()), 1, records["export"].nunique()]
-    for wrong in _differing(candidates, expected):
+    for wrong in differing(candidates, expected):
         ex.q2.assert_check_failed(wrong)
     ex.q2.check(len(records))
     assert "number of records" in capsys.readouterr().out
@@ -96,7 +81,7 @@ def test_q3_typical_wrong_answers_fail_with_their_message(raw, capsys):
     expected = filled.mean()
     assert expected == pytest.approx(ex.q3.expected())
     assert 0 < expected < 1
-    for wrong in _differing([100 * expected, 1 - expected, int(filled.sum())], expected, 3):
+    for wrong in differing([100 * expected, 1 - expected, int(filled.sum())], expected, 3):
         ex.q3.assert_check_failed(wrong)
     ex.q3.check(100 * expected)
     assert "looks like a percentage" in capsys.readouterr().out

@@ -4,7 +4,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
@@ -12,6 +11,8 @@ from matplotlib.axes import Axes  # noqa: E402
 from c360lab import datasets, identity, plots, profitability, widgets  # noqa: E402
 from c360lab.exercises import ____, exercises_of  # noqa: E402
 from c360lab.exercises import nb01 as ex  # noqa: E402
+
+from conftest import differing  # noqa: E402
 
 NAMES = ["q1", "q2", "q3", "q4"]
 MARKETPLACES = ["shopee", "tiktok_shop"]
@@ -39,22 +40,6 @@ def namespace(clean, table):
     return {"clean": clean, "table": table, "summary": profitability.segment_summary(table),
             "costly": profitability.costly_customers(table), "profitability": profitability,
             "pd": pd}
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _differing(candidates, expected, at_least=2):
-    """The typical wrong answers that really differ from the right one (data may change)."""
-    wrong = []
-    for value in candidates:
-        if abs(float(value) - float(expected)) > 0.01 * abs(float(expected)) and value not in wrong:
-            wrong.append(value)
-    assert len(wrong) >= at_least, f"fewer than {at_least} distinct wrong answers: {candidates}"
-    return wrong
 
 
 # -- exercises ---------------------------------------------------------------------------------
@@ -93,7 +78,7 @@ def test_q1_typical_wrong_answers_fail_with_their_message(table, capsys):
     expected = table.loc[cafe, "gross_margin_vnd"].sum() / table["gross_margin_vnd"].sum()
     assert expected == pytest.approx(ex.q1.expected())
     revenue = table.loc[cafe, "revenue_vnd"].sum() / table["revenue_vnd"].sum()
-    for wrong in _differing([revenue, cafe.mean(), 100 * expected, 1 - expected], expected, 4):
+    for wrong in differing([revenue, cafe.mean(), 100 * expected, 1 - expected], expected, 4, rtol=0.01):
         ex.q1.assert_check_failed(wrong)
     ex.q1.check(revenue)
     assert "share of revenue" in capsys.readouterr().out
@@ -109,7 +94,7 @@ def test_q2_typical_wrong_answers_fail_with_their_message(table, capsys):
     assert expected == pytest.approx(ex.q2.expected())
     by_revenue = profitability.top_share(table, 0.1, value="revenue_vnd")
     fifth = profitability.top_share(table, 0.2)
-    for wrong in _differing([by_revenue, fifth, 100 * expected], expected, 3):
+    for wrong in differing([by_revenue, fifth, 100 * expected], expected, 3, rtol=0.01):
         ex.q2.assert_check_failed(wrong)
     ex.q2.check(by_revenue)
     assert "by revenue" in capsys.readouterr().out
@@ -126,7 +111,7 @@ def test_q3_typical_wrong_answers_fail_with_their_message(clean, namespace, caps
     assert expected == pytest.approx(ex.q3.expected())
     everyone = orders["channel"].isin(MARKETPLACES).mean()
     shopee = (theirs["channel"] == "shopee").mean()
-    for wrong in _differing([everyone, shopee, 100 * expected], expected, 3):
+    for wrong in differing([everyone, shopee, 100 * expected], expected, 3, rtol=0.01):
         ex.q3.assert_check_failed(wrong)
     ex.q3.check(everyone)
     assert "everyone's orders" in capsys.readouterr().out

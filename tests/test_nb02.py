@@ -4,7 +4,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
@@ -27,12 +26,6 @@ def namespace(raw, key, res):
     """What the notebook has defined when its exercise cells run."""
     return {"raw": raw, "key": key, "res": res, "clean": datasets.load_clean(),
             "identity": identity, "ex": ex, "pd": pd}
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 # -- exercises ---------------------------------------------------------------------------------

@@ -23,7 +23,11 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-__all__ = ["____", "PLACEHOLDER", "Exercise", "exercises_of"]
+__all__ = ["____", "PLACEHOLDER", "AS_PERCENTAGE", "Exercise", "exercises_of"]
+
+#: the typical mistake of a share question: the answer given in percent (25 for 0.25)
+AS_PERCENTAGE = (lambda answer, expected: abs(answer - 100 * expected) <= 0.6,
+                 "that looks like a percentage; give a share between 0 and 1 (0.25, not 25)")
 
 ALIAS = "ex"  # how the notebooks name the exercise module: ``from ... import nb00 as ex``
 KINDS = ("exact", "number", "text", "unordered", "frame")

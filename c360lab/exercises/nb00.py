@@ -12,7 +12,7 @@ why customers buy or do not), §1.3 (the four layers).
 from __future__ import annotations
 
 from .. import datasets
-from . import Exercise
+from . import AS_PERCENTAGE, Exercise
 
 __all__ = ["q1", "q2", "q3"]
 
@@ -122,8 +122,7 @@ q3 = Exercise(
     kind="number",
     rtol=0.01,
     mistakes=[
-        (lambda a, e: abs(a - 100 * e) <= 0.6,
-         "that looks like a percentage; give a share between 0 and 1 (0.25, not 25)"),
+        AS_PERCENTAGE,
         (lambda a, e: abs(a - (1 - e)) <= 0.005,
          "that is the share where the barrier is missing"),
         (lambda a, e: a == int(_raw()["crm_contacts"]["main_barrier"].notna().sum()),

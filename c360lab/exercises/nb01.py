@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import datasets, profitability
-from . import Exercise
+from . import AS_PERCENTAGE, Exercise
 
 __all__ = ["q1", "q2", "q3", "q4"]
 
@@ -67,8 +67,7 @@ q1 = Exercise(
          "that is the cafés' share of revenue; the question asks for gross margin"),
         (lambda a, e: _near(a, _cafe_customer_share()),
          "that is the cafés' share of customers, not of gross margin"),
-        (lambda a, e: abs(a - 100 * e) <= 0.6,
-         "that looks like a percentage; give a share between 0 and 1 (0.25, not 25)"),
+        AS_PERCENTAGE,
         (lambda a, e: _near(a, 1 - e), "that is the share of everyone except the cafés"),
     ],
     explanation="A small group of customers earns most of the margin: that is a core segment.",
@@ -101,8 +100,7 @@ q2 = Exercise(
          "margin"),
         (lambda a, e: _near(a, _top_share(0.2)),
          "that is the share of the top 20%; the question asks for the top 10%"),
-        (lambda a, e: abs(a - 100 * e) <= 0.6,
-         "that looks like a percentage; give a share between 0 and 1 (0.25, not 25)"),
+        AS_PERCENTAGE,
         (lambda a, e: a == round(0.1 * len(_table())),
          "that is how many customers the top 10% holds; now find their share of the margin"),
     ],
@@ -148,8 +146,7 @@ q3 = Exercise(
         (lambda a, e: _near(a, _marketplace_share(
             _costly_orders().query("status == 'completed'"))),
          "that counts completed orders only; the question asks for every order they placed"),
-        (lambda a, e: abs(a - 100 * e) <= 0.6,
-         "that looks like a percentage; give a share between 0 and 1 (0.25, not 25)"),
+        AS_PERCENTAGE,
     ],
     explanation="The costly customers live on the marketplaces: that is where to change the rules "
                 "(minimum order, discount caps, return policy).",

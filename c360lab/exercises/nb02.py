@@ -12,7 +12,7 @@ every lead), 004 (data standards, validation at source).
 from __future__ import annotations
 
 from .. import datasets, identity
-from . import Exercise
+from . import AS_PERCENTAGE, Exercise
 
 __all__ = ["MESSY_PHONES", "q1", "q2", "q3", "q4", "q5"]
 
@@ -123,8 +123,7 @@ q3 = Exercise(
     mistakes=[
         (lambda a, e: abs(a - float(_naive()["precision"])) < 1e-3,
          "that is the precision (how many found pairs are right); the question asks for recall"),
-        (lambda a, e: abs(a - 100 * e) <= 0.6,
-         "that looks like a percentage; give a share between 0 and 1"),
+        AS_PERCENTAGE,
         (lambda a, e: abs(a - float(identity.pair_scores(
             datasets.load_clean()["links"], datasets.load_answer_key()["record_links"])["recall"]))
          < 1e-3, "that is the recall of the full resolution; grade exact_phone_links instead"),
@@ -184,8 +183,7 @@ q5 = Exercise(
     kind="number",
     rtol=0.01,
     mistakes=[
-        (lambda a, e: abs(a - 100 * e) <= 0.6,
-         "that looks like a percentage; give a share between 0 and 1"),
+        AS_PERCENTAGE,
         (lambda a, e: abs(a - (1 - e)) <= 0.005, "that is the share that misses the SLA"),
         (lambda a, e: abs(a - float(identity.response_times(
             datasets.load_raw()["inbox_messages"]).loc["all", "within_sla"])) < 1e-3,

@@ -4,7 +4,8 @@
     python tools/benchmark.py --quick    # skip the 100,000-customer run
 
 Each measurement runs in a fresh Python process, so imports, caches and peak memory are those a
-learner's kernel or a team's script would see. Targets come from the course's issues.
+learner's kernel or a team's script would see. Targets come from the course's issues (the 60 s for steps 1-2 on 100,000 customers is the
+course's own budget inside issue 7's 5 minutes for the whole profile).
 """
 
 from __future__ import annotations
@@ -46,27 +47,32 @@ def bench_import() -> list[tuple]:
              not best["plotting"])]
 
 
-def bench_generate(n: int, limit_s: float, limit_mib: float | None) -> list[tuple]:
+def bench_generate(n: int, limit_s: float, limit_mib: float | None,
+                   clean_limit_s: float | None = None) -> list[tuple]:
     with tempfile.TemporaryDirectory() as tmp:
         r = child(f"from c360lab.datasets import write_sample; write_sample({tmp!r}, {n})")
         size = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file()) / 2**20
-    rows = [(f"generate {n:,} customers", f"{r['seconds']:.1f} s", f"<= {limit_s:g} s",
-             r["seconds"] <= limit_s),
-            (f"  files written for {n:,}", f"{size:.1f} MiB", "", True)]
-    if limit_mib:
-        rows.append((f"  peak memory for {n:,}", f"{r['peak_mib']:,.0f} MiB",
-                     f"<= {limit_mib:,.0f} MiB", r["peak_mib"] <= limit_mib))
+        rows = [(f"generate {n:,} customers", f"{r['seconds']:.1f} s", f"<= {limit_s:g} s",
+                 r["seconds"] <= limit_s),
+                (f"  files written for {n:,}", f"{size:.1f} MiB", "", True)]
+        if limit_mib:
+            rows.append((f"  peak memory for {n:,}", f"{r['peak_mib']:,.0f} MiB",
+                         f"<= {limit_mib:,.0f} MiB", r["peak_mib"] <= limit_mib))
+        if clean_limit_s:
+            rows += bench_clean(clean_limit_s, tmp, n)
     return rows
 
 
-def bench_clean(limit_s: float = 5.0) -> list[tuple]:
-    """Steps 1 and 2 on the default sample: raw -> resolved clean model -> customer table."""
+def bench_clean(limit_s: float = 5.0, data_dir: str | None = None, n: int = 3000
+                ) -> list[tuple]:
+    """Steps 1 and 2: raw -> resolved clean model -> customer table, in a fresh process."""
     r = child("from c360lab import datasets, profitability as p\n"
-              "c = datasets.load_clean()\n"
+              f"c = datasets.load_clean({data_dir!r})\n"
               "p.customer_table(c['shop_orders'], c['order_lines'], tickets=c['tickets'], "
               "deals=c['deals'], customers=c['customers'])")
-    return [("load_clean + customer_table, default sample", f"{r['seconds']:.1f} s",
-             f"<= {limit_s:g} s", r["seconds"] <= limit_s)]
+    return [(f"load_clean + customer_table, {n:,} customers", f"{r['seconds']:.1f} s",
+             f"<= {limit_s:g} s", r["seconds"] <= limit_s),
+            ("  peak memory", f"{r['peak_mib']:,.0f} MiB", "", True)]
 
 
 def bench_notebooks(limit_s: float = 20.0) -> list[tuple]:
@@ -88,7 +94,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     rows = bench_import() + bench_generate(3000, 10, None)
     if not args.quick:
-        rows += bench_generate(100_000, 120, 4096)
+        rows += bench_generate(100_000, 120, 4096, clean_limit_s=60)
     rows += bench_clean() + bench_notebooks()
     width = max(len(r[0]) for r in rows)
     for name, value, target, ok in rows:

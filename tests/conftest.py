@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from c360lab import datasets
+from c360lab import datasets, identity
 
 SECOND_SEED = 7
 
@@ -94,3 +94,16 @@ class World:
                                        orders=("order_id", "size"),
                                        first=("order_time", "min"), last=("order_time", "max"))
         return g.join(self.people)
+
+    @functools.cached_property
+    def clean(self) -> dict[str, pd.DataFrame]:
+        """The clean model of this sample, by step 2's real resolution (not the answer key)."""
+        return datasets.clean_model(self.raw, identity.resolve(self.raw))
+
+    @functools.cached_property
+    def person_of_customer(self) -> pd.Series:
+        """customer_id -> the true person_id: the person most of the customer's records are."""
+        links = self.clean["links"]
+        truth = self.links.set_index(["table", "role", "record_id"])["person_id"]
+        person = links.join(truth, on=["table", "role", "record_id"])["person_id"]
+        return person.groupby(links["customer_id"]).agg(lambda s: s.value_counts().index[0])

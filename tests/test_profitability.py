@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from c360lab import datasets, identity
 from c360lab.contract import C360DataError
 from c360lab.profitability import (
     beachhead,
@@ -392,23 +391,13 @@ def test_bad_values_are_reported_with_rows(hand):
 
 # == (b) planted story 1 on the generated sample =================================================
 
-def _clean_model(world) -> tuple[dict[str, pd.DataFrame], pd.Series]:
-    """The clean model of the world's sample (step 2's real resolution, not the answer key) and
-    each customer_id's true person_id: the person most of the customer's orders belong to."""
-    clean = datasets.clean_model(world.raw, identity.resolve(world.raw))
-    orders = clean["shop_orders"]
-    truth = orders["order_id"].map(world.person_of("shop_orders"))
-    person = truth.groupby(orders["customer_id"]).agg(lambda s: s.value_counts().index[0])
-    return clean, person
-
-
 @pytest.fixture(scope="session")
 def story(world):
     """The clean model, its customer table and each customer's latent 'hunter' trait."""
-    clean, person = _clean_model(world)
+    clean = world.clean
     table = customer_table(clean["shop_orders"], clean["order_lines"], tickets=clean["tickets"],
                            deals=clean["deals"], customers=clean["customers"], as_of=AS_OF)
-    hunter = table["customer_id"].map(person).map(world.people["hunter"]).astype(bool)
+    hunter = table["customer_id"].map(world.person_of_customer).map(world.people["hunter"]).astype(bool)
     return clean, table, hunter.to_numpy()
 
 

@@ -19,7 +19,7 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 #: conda-forge names for PyPI packages that are spelled differently there (PyPI -> allowed names)
-CONDA_NAMES = {"matplotlib": {"matplotlib", "matplotlib-base"}}
+CONDA_NAMES = {"matplotlib": {"matplotlib", "matplotlib-base"}, "duckdb": {"python-duckdb"}}
 CONDA_SPEC = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
 #: pip lines that install the package from environment.yml's folder: ``-e .``, ``.[dev]``, ...
 INSTALLS_PACKAGE = re.compile(r"""^(-e\s+)?(["']?)\.(\[[\w,\s-]*\])?\2$""")

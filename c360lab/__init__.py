@@ -27,7 +27,7 @@ _LAZY = {
     "resolve": "c360lab.identity",
 }
 _SUBMODULES = {"contract", "datasets", "vietnam", "exercises", "notebook", "cli", "plots", "widgets",
-               "profitability", "identity"}
+               "profitability", "identity", "journey", "insight"}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 

@@ -816,3 +816,248 @@ def response_time_curves(minutes: pd.DataFrame, *, sla_minutes: float, by: str =
     ax.set_xlabel("minutes until the first reply (log scale)")
     ax.set_ylabel("conversations answered (%)")
     return ax
+
+
+# -- notebook 03: the customer journey -----------------------------------------------------------
+# Charts of step 3 (001 §4.3, 002): the funnel with its step conversions, the stage-to-stage flow
+# with the customers who stop at each stage, and funnels compared across groups. They draw the
+# tables of c360lab.journey (funnel, pipeline_funnel); they compute nothing themselves.
+
+__all__ += ["flow_chart", "funnel_chart", "funnel_lines"]
+
+
+def _stage_names(stages, labels) -> list[str]:
+    labels = labels or {}
+    return [str(labels.get(s, s)) for s in stages]
+
+
+@_styled
+def funnel_chart(table: pd.DataFrame, *, title: str, labels: dict | None = None,
+                 xlabel: str = "customers", color: str | None = None, ax=None, figsize=None):
+    """A funnel as horizontal bars, first stage on top, each with its count and step conversion.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One funnel (not grouped), as ``journey.funnel`` or ``journey.pipeline_funnel`` return
+        it: ``stage``, ``reached``, ``step_conversion``.
+    title : str
+        The question the chart answers.
+    labels : dict, optional
+        Stage → label to show (e.g. ``journey.STAGE_LABELS``, English with Vietnamese).
+    xlabel : str
+        What the bars count, e.g. ``"customers"`` or ``"deals"``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Each bar is labelled ``"1,234 · 46% of previous"`` (the first bar: its count only); the
+        step that keeps the smallest share is drawn in vermillion.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"stage": ["inquiry", "quote", "won"], "reached": [10, 8, 4],
+    ...                   "step_conversion": [float("nan"), 0.8, 0.5]})
+    >>> ax = funnel_chart(t, title="Where do deals drop out?", xlabel="deals")
+    >>> [x.get_text() for x in ax.texts]
+    ['10', '8 · 80% of previous', '4 · 50% of previous']
+    >>> plt.close("all")
+    """
+    t = pd.DataFrame(table)
+    if t.columns.isin(["from_stage", "stage", "reached"]).sum() < 2 or "reached" not in t:
+        raise ValueError("pass one funnel with columns stage, reached, step_conversion")
+    stages = [str(s) for s in t["stage"]]
+    reached = t["reached"].astype("float").to_numpy()
+    step = t["step_conversion"].astype("float").to_numpy()
+    ax = _new_axes(ax, figsize or (7.5, 0.55 * len(t) + 1.5))
+    colours = [color or PALETTE[0]] * len(t)
+    if np.isfinite(step).any():
+        colours[int(np.nanargmin(step))] = OKABE_ITO["vermillion"]
+    positions = np.arange(len(t))
+    bars_ = ax.barh(positions, reached, color=colours, height=0.7)
+    text = [f"{r:,.0f}" if not np.isfinite(s) else f"{r:,.0f} · {s:.0%} of previous"
+            for r, s in zip(reached, step)]
+    ax.bar_label(bars_, labels=text, padding=3, fontsize=8)
+    ax.set_yticks(positions, _stage_names(stages, labels))
+    ax.invert_yaxis()
+    ax.margins(x=0.35)
+    ax.set_xlim(left=0)
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(FuncFormatter(thousands))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    return ax
+
+
+@_styled
+def funnel_lines(table: pd.DataFrame, *, by: str, title: str, labels: dict | None = None,
+                 colors=None, ax=None, figsize=None):
+    """Grouped funnels side by side: per group, the share of its first stage reaching each stage.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A grouped funnel (``journey.funnel(stages, by=by)``): ``by``, ``stage``,
+        ``overall_conversion``.
+    by : str
+        The group column; one line per group, in the table's order, labelled in the legend.
+    labels : dict, optional
+        Stage → label for the x axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The y axis is "% of the group's first stage"; every line starts at 100%.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"source": ["ads", "ads", "referral", "referral"],
+    ...     "stage": ["lead", "customer"] * 2, "overall_conversion": [1.0, 0.2, 1.0, 0.7]})
+    >>> ax = funnel_lines(t, by="source", title="Which source's leads go furthest?")
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['ads', 'referral']
+    >>> plt.close("all")
+    """
+    t = pd.DataFrame(table)
+    wide = t.pivot_table(index="stage", columns=by, values="overall_conversion",
+                         observed=True, sort=False, aggfunc="first") * 100
+    stages = list(dict.fromkeys(str(s) for s in t["stage"]))
+    wide.index = wide.index.astype("str")
+    wide = wide.reindex(index=stages, columns=list(dict.fromkeys(t[by])))
+    ax = _new_axes(ax, figsize or (7.5, 4.0))
+    if isinstance(colors, dict):
+        colors = [colors.get(g, GREY) for g in wide.columns]
+    colors = list(colors) if colors is not None else list(PALETTE)
+    x = np.arange(len(stages))
+    for i, group in enumerate(wide.columns):
+        ax.plot(x, wide[group].to_numpy(), marker="o", markersize=4, linewidth=1.8,
+                color=colors[i % len(colors)], label=str(group))
+    ax.set_xticks(x, _stage_names(stages, labels), rotation=20, ha="right")
+    ax.set_ylim(0, 105)
+    ax.yaxis.set_major_formatter(FuncFormatter(_percent))
+    ax.grid(axis="x", visible=False)
+    ax.legend(title=by, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title)
+    ax.set_xlabel("")
+    ax.set_ylabel(f"reached the stage (% of the group's {stages[0] if stages else 'first'})")
+    return ax
+
+
+def _band(ax, x0, y0a, y0b, x1, y1a, y1b, color, alpha=0.45):
+    """A smooth band from the vertical span (y0a, y0b) at x0 to (y1a, y1b) at x1."""
+    x = np.linspace(x0, x1, 40)
+    w = (1 - np.cos(np.linspace(0, np.pi, 40))) / 2  # ease in and out
+    ax.fill_between(x, y0a + (y1a - y0a) * w, y0b + (y1b - y0b) * w, color=color, alpha=alpha,
+                    linewidth=0)
+
+
+@_styled
+def flow_chart(table: pd.DataFrame, *, title: str, labels: dict | None = None,
+               unit: str = "customers", ax=None, figsize=None):
+    """The funnel as a flow (Sankey-like): who moves on from each stage, and who stops there.
+
+    Each stage is a column whose height is the number that reached it, aligned at the top; a
+    blue band carries those who reach the next stage, a grey band drops away with those who
+    stop, labelled with their number.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One funnel (not grouped): ``stage``, ``reached`` (as ``journey.funnel`` returns it).
+    labels : dict, optional
+        Stage → label under each column.
+    unit : str
+        What is counted, for the labels ("customers", "deals").
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"stage": ["awareness", "consideration", "decision"],
+    ...                   "reached": [100, 60, 15]})
+    >>> ax = flow_chart(t, title="Where does the journey stop?")
+    >>> [x.get_text() for x in ax.texts if x.get_text().startswith("stop")]
+    ['stopped: 40', 'stopped: 45']
+    >>> plt.close("all")
+    """
+    t = pd.DataFrame(table)
+    stages = [str(s) for s in t["stage"]]
+    reached = t["reached"].astype("float").to_numpy()
+    ax = _new_axes(ax, figsize or (8.5, 4.2))
+    top = float(reached.max()) if len(reached) and reached.max() > 0 else 1.0
+    width, gap = 0.12, 1.0
+    blue, node = OKABE_ITO["blue"], OKABE_ITO["black"]
+    for i, r in enumerate(reached):
+        ax.add_patch(mpl.patches.Rectangle((i * gap - width / 2, top - r), width, r,
+                                           color=node, linewidth=0))
+        ax.text(i * gap, top + 0.03 * top, f"{r:,.0f}", ha="center", va="bottom", fontsize=8)
+        if i + 1 < len(reached):
+            nxt = reached[i + 1]
+            x0, x1 = i * gap + width / 2, (i + 1) * gap - width / 2
+            _band(ax, x0, top - nxt, top, x1, top - nxt, top, blue)
+            stopped = r - nxt
+            if stopped > 0:
+                x_end = x0 + 0.55 * (x1 - x0)
+                _band(ax, x0, top - r, top - nxt, x_end, -0.12 * top - stopped,
+                      -0.12 * top, GREY, alpha=0.5)
+                ax.text(x_end + 0.02, -0.12 * top - stopped / 2, f"stopped: {stopped:,.0f}",
+                        ha="left", va="center", fontsize=8, color="#444444")
+    lowest = -0.12 * top - max([reached[i] - reached[i + 1] for i in range(len(reached) - 1)]
+                               + [0.0])
+    ax.set_xlim(-0.5, (len(stages) - 1) * gap + 0.6)
+    ax.set_ylim(lowest - 0.05 * top, top * 1.12)
+    ax.set_xticks(np.arange(len(stages)) * gap, _stage_names(stages, labels), rotation=15)
+    ax.set_yticks([])
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title)
+    ax.set_ylabel(f"{unit} (height of each column)")
+    return ax
+
+
+# -- notebook 04 ---------------------------------------------------------------------------------
+# Charts of step 4 (001 §4.4): which barrier holds each segment back. They draw tables of
+# c360lab.insight; they compute nothing.
+
+__all__ += ["barrier_mix"]
+
+
+@_styled
+def barrier_mix(shares: pd.DataFrame, *, title: str = "Which barrier holds each segment back?",
+                xlabel: str = "customers with a known barrier (%)", ax=None, figsize=None):
+    """Each segment's barriers as one 100% bar, a fixed colour per barrier.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        What ``insight.barriers_by_segment`` returns: one row per segment, one column per
+        barrier (shares 0 to 1), and an optional ``n`` column (written beside each label).
+    title : str
+        The question the chart answers.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"price": [0.6, 0.2], "trust": [0.4, 0.8], "n": [10, 5]},
+    ...                  index=["household", "office"])
+    >>> ax = barrier_mix(s)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['household (n=10)', 'office (n=5)']
+    >>> plt.close("all")
+    """
+    table = pd.DataFrame(shares).astype("float")
+    n = table.pop("n") if "n" in table.columns else None
+    if n is not None:
+        table.index = [f"{i} (n={int(k):,})" for i, k in zip(table.index, n)]
+    ax = bars(table * 100, title=title, xlabel=xlabel, stacked=True, horizontal=True,
+              legend_title="barrier", ax=ax,
+              figsize=figsize or (7.5, 0.45 * len(table) + 1.6))
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(FuncFormatter(_percent))
+    return ax

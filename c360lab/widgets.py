@@ -727,3 +727,212 @@ def explore_matches(resolution, *, customers: pd.DataFrame | None = None,
     if customers.empty:
         raise ValueError("no customer with two or more records to show")
     return MatchExplorer(resolution, customers, value=value)
+
+
+# -- notebook 03: the customer journey -----------------------------------------------------------
+# The funnel explorer of step 3 (001 §4.3): pick a group of customers (all, one lead source, one
+# segment), see its funnel and the step where it leaks most.
+
+__all__ += ["FunnelExplorer", "explore_funnel", "funnel_view"]
+
+#: the groupings the funnel explorer offers: column of the stage table -> how it is named
+FUNNEL_GROUPINGS = {"lead_source": "lead source", "segment": "segment"}
+
+
+def funnel_view(stages: pd.DataFrame, by: str | None = None, group: str | None = None
+                ) -> tuple[str, pd.DataFrame]:
+    """One group's journey funnel, ready to show: a one-line summary and a formatted table.
+
+    Parameters
+    ----------
+    stages : DataFrame
+        The output of ``journey.customer_stages``.
+    by, group : str, optional
+        A column of ``stages`` and one of its values; both None for every customer.
+
+    Returns
+    -------
+    (str, DataFrame)
+        The summary (customers, the biggest leak and what it keeps) and the funnel: ``stage``
+        (English and Vietnamese), ``customers``, ``% of previous``, ``% of first stage``,
+        ``lost``.
+
+    Examples
+    --------
+    >>> day = pd.Timestamp("2025-01-01")
+    >>> s = pd.DataFrame({"segment": ["cafe", "cafe", "household"],
+    ...     "awareness": [day] * 3, "consideration": [day, day, None],
+    ...     "decision": [day, None, None], "experience": [None] * 3, "loyalty": [None] * 3})
+    >>> head, table = funnel_view(s, "segment", "cafe")
+    >>> head
+    'segment = cafe: 2 customers. Biggest leak: decision → experience keeps 0% (1 of 1 lost).'
+    """
+    from . import journey
+
+    chosen = stages if by is None else stages[stages[by].astype("str") == str(group)]
+    table = journey.funnel(chosen)
+    who = "All customers" if by is None else f"{FUNNEL_GROUPINGS.get(by, by)} = {group}"
+    head = f"{who}: {len(chosen):,} customers."
+    if len(chosen):
+        leak = journey.biggest_leak(table)
+        head = (f"{head} Biggest leak: {leak['from_stage']} → {leak['stage']} keeps "
+                f"{leak['step_conversion']:.0%} ({int(leak['lost']):,} of "
+                f"{int(leak['reached_before']):,} lost).")
+    shown = pd.DataFrame({
+        "stage": [journey.STAGE_LABELS[str(s)] for s in table["stage"]],
+        "customers": table["reached"].map("{:,}".format),
+        "% of previous": table["step_conversion"].map(
+            lambda v: "" if pd.isna(v) else f"{v:.0%}"),
+        "% of first stage": table["overall_conversion"].map(
+            lambda v: "" if pd.isna(v) else f"{v:.0%}"),
+        "lost": table["lost"].map("{:,}".format),
+    })
+    return head, shown
+
+
+class FunnelExplorer(_Explorer):
+    """Pick a group of customers (a lead source, a segment); see its funnel and biggest leak."""
+
+    kind = "Funnel explorer"
+
+    def __init__(self, stages: pd.DataFrame, *, value: tuple | None = None):
+        self.stages = stages
+        options = [("all customers", ("", ""))]
+        for by, name in FUNNEL_GROUPINGS.items():
+            if by in stages.columns:
+                for group in sorted(stages[by].dropna().astype("str").unique()):
+                    options.append((f"{name}: {group}", (by, group)))
+        control = ipw.Dropdown(options=options, value=value or ("", ""),
+                               description="Customers:", layout=ipw.Layout(width="max-content"))
+        super().__init__(control)
+
+    def view(self, value):
+        by, group = value
+        head, shown = funnel_view(self.stages, by or None, group or None)
+        text = "\n".join([head, "", shown.to_string(index=False)])
+        markup = f"<p><b>{html.escape(head)}</b></p>{_frame_html(shown)}"
+        return text, markup
+
+    def caption(self) -> str:
+        by, group = self.control.value
+        who = f"{FUNNEL_GROUPINGS.get(by, by)} {group}" if by else "all customers"
+        return f"{who}; run the notebook to pick another group"
+
+
+def explore_funnel(stages: pd.DataFrame, *, by: str | None = None,
+                   group: str | None = None) -> FunnelExplorer:
+    """A funnel explorer: pick all customers, a lead source or a segment; see where it leaks.
+
+    Parameters
+    ----------
+    stages : DataFrame
+        The output of ``journey.customer_stages(clean)``.
+    by, group : str, optional
+        The group shown first (e.g. ``by="lead_source", group="referral"``); all customers by
+        default.
+
+    Returns
+    -------
+    FunnelExplorer
+        An ``ipywidgets.VBox``: a dropdown above an ``Output`` with the group's funnel (customers,
+        % of the previous stage, % of the first, lost) and its biggest leak. ``.text`` is the
+        current view as plain text.
+
+    Source: 001 §4.3 (the biggest drop point; behaviour by source).
+    """
+    value = (by, str(group)) if by else None
+    return FunnelExplorer(stages, value=value)
+
+
+# -- notebook 04 ---------------------------------------------------------------------------------
+# The tagger of step 4 (001 §4.4): type what a customer said, see its pains, desires and barriers
+# with the words that show them, and the playbook's message and offer for each barrier.
+
+__all__ += ["TaggerExplorer", "explore_tags", "tag_sentence"]
+
+#: the sentence the tagger shows first: a café owner, typed without diacritics
+DEFAULT_SENTENCE = "Quan thieu nhan vien, chu quan ban qua nen chua mua may"
+
+
+def tag_sentence(sentence: str, *, taxonomy: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One sentence's tags, main tag first, with evidence and (for barriers) message and offer.
+
+    Returns
+    -------
+    DataFrame
+        ``tag``, ``group``, ``label_en``, ``evidence``, ``message_en``, ``offer_en`` (blank for
+        tags that are not barriers); empty when nothing fires.
+
+    Examples
+    --------
+    >>> tag_sentence("Chưa tin, lần trước bị lừa")[["tag", "evidence"]]
+         tag                       evidence
+    0  trust  chưa tin | lần trước | bị lừa
+
+    Source: 001 §4.4 (barrier → message and offer).
+    """
+    from . import insight
+
+    taxonomy = insight.load_taxonomy() if taxonomy is None else taxonomy
+    tags = insight.tag([sentence], taxonomy=taxonomy)
+    columns = ["tag", "group", "label_en", "evidence", "message_en", "offer_en"]
+    if tags.empty:
+        return pd.DataFrame(columns=columns, dtype="str")
+    main = insight.main_tags(tags)["tag"].iloc[0]
+    rank = {g: i for i, g in enumerate(insight.GROUPS)}
+    tags = tags.assign(_main=tags["tag"] != main, _rank=tags["group"].map(rank))
+    tags = tags.sort_values(["_main", "_rank", "score"], ascending=[True, True, False],
+                            kind="stable")
+    info = taxonomy[["label_en", "message_en", "offer_en"]]
+    out = tags.join(info, on="tag")[columns].fillna("")
+    return out.reset_index(drop=True)
+
+
+class TaggerExplorer(_Explorer):
+    """Type a sentence: its tags with the words that show them, and the answer to each barrier."""
+
+    kind = "Tagger"
+
+    def __init__(self, sentence: str = DEFAULT_SENTENCE, *, taxonomy=None):
+        from . import insight
+
+        self.taxonomy = insight.load_taxonomy() if taxonomy is None else taxonomy
+        control = ipw.Text(value=sentence, description="Customer said:",
+                           continuous_update=False, style={"description_width": "initial"},
+                           layout=ipw.Layout(width="640px"))
+        super().__init__(control)
+
+    def view(self, sentence):
+        table = tag_sentence(sentence, taxonomy=self.taxonomy)
+        if table.empty:
+            head = f"“{sentence}”: no tag. Add the customer's words to your taxonomy file."
+            return head, f"<p><b>{html.escape(head)}</b></p>"
+        head = f"“{sentence}”: main tag {table.at[0, 'tag']} ({table.at[0, 'group']})"
+        return _headed_table(head, f"{len(table)} tag(s); evidence is what fired each one.",
+                             table)
+
+    def caption(self) -> str:
+        table = tag_sentence(self.control.value, taxonomy=self.taxonomy)
+        main = table.at[0, "tag"] if len(table) else "no tag"
+        return f"“{self.control.value}” → {main}; run the notebook to type your own sentence"
+
+
+def explore_tags(sentence: str = DEFAULT_SENTENCE, *, taxonomy=None) -> TaggerExplorer:
+    """A tagger: type what a customer said, see the tags, the evidence and the playbook's offer.
+
+    Parameters
+    ----------
+    sentence : str
+        The sentence shown first (Vietnamese with or without diacritics, or English).
+    taxonomy : DataFrame, optional
+        What ``insight.load_taxonomy(...)`` returns, e.g. with your own file.
+
+    Returns
+    -------
+    TaggerExplorer
+        An ``ipywidgets.VBox``: a text box above an ``Output``. ``.text`` is the current view as
+        plain text.
+
+    Source: 001 §4.4 (insight → message and offer).
+    """
+    return TaggerExplorer(sentence, taxonomy=taxonomy)

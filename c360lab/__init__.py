@@ -27,7 +27,8 @@ _LAZY = {
     "resolve": "c360lab.identity",
 }
 _SUBMODULES = {"contract", "datasets", "vietnam", "exercises", "notebook", "cli", "plots", "widgets",
-               "profitability", "identity", "journey", "insight"}
+               "profitability", "identity", "journey", "insight", "profile", "validation",
+               "refresh"}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 

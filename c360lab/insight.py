@@ -614,10 +614,23 @@ def _summary(per_text: pd.DataFrame, customers: pd.Index, order: dict, name: str
     counts = counts.sort_values(["customer_id", "n", "source", "_order"],
                                 ascending=[True, False, True, True], kind="stable")
     label = counts["tag"].where(counts["n"] == 1, counts["tag"] + " ×" + counts["n"].astype(str))
-    listed = label.groupby(counts["customer_id"], sort=False).agg(", ".join)
-    main = counts.drop_duplicates("customer_id").set_index("customer_id")["tag"]
-    n = counts.groupby("customer_id")["n"].sum()
-    out = pd.DataFrame({f"main_{name}": main, f"{name}s": listed, f"n_{name}_texts": n})
+    # the labels of each customer joined in this order, vectorised: the sorted rows of one
+    # customer are contiguous; add the k-th label of every customer at once
+    who = counts["customer_id"].to_numpy()
+    first = np.r_[True, who[1:] != who[:-1]]
+    starts = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    rank = np.arange(len(who)) - starts[group]
+    labels = label.to_numpy(dtype=object)
+    listed = labels[starts].copy()
+    for k in range(1, int(rank.max()) + 1):
+        at = rank == k
+        listed[group[at]] = listed[group[at]] + ", " + labels[at]
+    ids = pd.Index(who[starts], name="customer_id")
+    out = pd.DataFrame({f"main_{name}": counts["tag"].to_numpy()[starts],
+                        f"{name}s": listed,
+                        f"n_{name}_texts": np.add.reduceat(
+                            counts["n"].to_numpy(dtype="int64"), starts)}, index=ids)
     out = out.reindex(customers)
     return out.fillna({f"{name}s": "", f"n_{name}_texts": 0}).astype(
         {f"n_{name}_texts": "int64", f"main_{name}": "str", f"{name}s": "str"})

@@ -25,6 +25,7 @@ import html
 
 import ipywidgets as ipw
 import pandas as pd
+import traitlets
 
 from . import contract
 
@@ -936,3 +937,438 @@ def explore_tags(sentence: str = DEFAULT_SENTENCE, *, taxonomy=None) -> TaggerEx
     Source: 001 §4.4 (insight → message and offer).
     """
     return TaggerExplorer(sentence, taxonomy=taxonomy)
+
+
+# -- notebook 06 ---------------------------------------------------------------------------------
+# The quality-lead explorer of step 6 (001 §4.6: "lead chất lượng là lead đáp ứng tiêu chí nào"):
+# pick the criteria a lead must meet and see how many deals meet them and how often they close.
+
+__all__ += ["QualityLeadExplorer", "explore_quality_leads"]
+
+#: the text criteria the explorer offers, in the order shown
+QUALITY_CHOICES = ("segment", "lead_source", "decision_timeframe", "product_interest")
+
+
+class _CriteriaControl(ipw.VBox):
+    """One multiple choice per criterion and a slider for the size; ``value`` is the rule."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, deals: pd.DataFrame, rule=()):
+        given = {field: tuple(v) for field, op, v in rule if op == "in"}
+        self.pickers = {}
+        for field in QUALITY_CHOICES:
+            options = sorted(deals[field].dropna().astype("str").unique())
+            chosen = tuple(v for v in given.get(field, ()) if v in options)
+            self.pickers[field] = ipw.SelectMultiple(
+                options=options, value=chosen, rows=min(len(options), 7),
+                description=field.replace("_", " "), style={"description_width": "initial"},
+                layout=ipw.Layout(width="260px"))
+        most = int(pd.to_numeric(deals["outlets"]).max()) if deals["outlets"].notna().any() else 1
+        cap = next((int(v) for f, op, v in rule if f == "outlets" and op == "<="), 0)
+        self.outlets = ipw.IntSlider(value=cap, min=0, max=most,
+                                     description="max outlets (0 = any)",
+                                     style={"description_width": "initial"},
+                                     layout=ipw.Layout(width="420px"))
+        for w in (*self.pickers.values(), self.outlets):
+            w.observe(self._sync, names="value")
+        super().__init__(children=(ipw.HBox(list(self.pickers.values())), self.outlets))
+        self._sync()
+
+    def _sync(self, _change=None) -> None:
+        rule = tuple((f, "in", tuple(w.value)) for f, w in self.pickers.items() if w.value)
+        if self.outlets.value:
+            rule += (("outlets", "<=", float(self.outlets.value)),)
+        self.value = rule
+
+
+class QualityLeadExplorer(_Explorer):
+    """Choose the criteria of a quality lead; see how many deals meet them and how they close."""
+
+    kind = "Quality-lead explorer"
+
+    def __init__(self, deals: pd.DataFrame, rule=()):
+        self.deals = deals
+        super().__init__(_CriteriaControl(deals, rule))
+
+    def view(self, rule):
+        from .validation import rule_summary, rule_text
+
+        s = rule_summary(self.deals, rule)
+        meet, rest = s.iloc[0], s.iloc[1]
+        head = f"Quality lead: {rule_text(rule)}"
+        if meet["deals"]:
+            spread = (f"{meet['deals']:,} of {len(self.deals):,} closed deals meet it "
+                      f"({meet['share']:.0%}); they close {meet['close_rate']:.0%} of the time, "
+                      + (f"the rest {rest['close_rate']:.0%}." if rest["deals"] else
+                         "and there is no rest to compare with."))
+        else:
+            spread = "No closed deal meets these criteria: loosen one of them."
+        shown = pd.DataFrame({
+            "leads": s["leads"], "deals": s["deals"].map("{:,}".format),
+            "share of deals": s["share"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"),
+            "won": s["won"].map("{:,}".format),
+            "close rate": s["close_rate"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"),
+            "lift": s["lift"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}×")})
+        return _headed_table(head, spread, shown)
+
+    def caption(self) -> str:
+        from .validation import rule_summary, rule_text
+
+        s = rule_summary(self.deals, self.control.value)
+        rate = s.loc[0, "close_rate"]
+        told = "no deal" if pd.isna(rate) else f"{s.loc[0, 'deals']:,} deals, close rate {rate:.0%}"
+        return f"{rule_text(self.control.value)}: {told}; run the notebook to change the criteria"
+
+
+def explore_quality_leads(deals: pd.DataFrame, *, rule=()) -> QualityLeadExplorer:
+    """Pick the criteria of a quality lead; see how many deals meet them and their close rate.
+
+    Parameters
+    ----------
+    deals : DataFrame
+        The output of ``validation.deal_table(clean)``.
+    rule : sequence of (field, op, value), optional
+        The criteria to start from, e.g. ``validation.find_quality_rule(deals)``; the text
+        criteria of :data:`QUALITY_CHOICES` and a maximum of outlets are shown (others are
+        dropped).
+
+    Returns
+    -------
+    QualityLeadExplorer
+        An ``ipywidgets.VBox``: one multiple choice per criterion (none chosen = any value) and
+        a slider for the largest number of outlets, above an ``Output``. ``.text`` is the
+        current view as plain text.
+
+    Source: 001 §4.6 (define a quality lead with numbers: industry, size, need, timeframe).
+    """
+    return QualityLeadExplorer(deals, rule)
+
+
+# -- notebook 07 ---------------------------------------------------------------------------------
+# The migration explorer of step 7 (001 §4.7): pick two snapshot dates and a state (lead band,
+# lifecycle); see who moved where between them, new and gone customers included.
+
+__all__ += ["MigrationExplorer", "explore_migration", "migration_view"]
+
+#: the states the migration explorer offers: snapshot column -> how it is named
+MIGRATION_STATES = {"lifecycle": "lifecycle", "band": "lead band", "journey_stage":
+                    "journey stage"}
+
+
+def migration_view(snapshots: dict, before, after, column: str = "lifecycle"
+                   ) -> tuple[str, str, pd.DataFrame]:
+    """Who moved where between two snapshots, ready to show: heading, summary and table.
+
+    Parameters
+    ----------
+    snapshots : dict
+        Cut-off (Timestamp) -> snapshot (``refresh.load_snapshot``; with ``lifecycle`` from
+        ``refresh.lifecycle`` for that state).
+    before, after : Timestamp
+        Two keys of ``snapshots``.
+    column : str
+        The state to follow.
+
+    Returns
+    -------
+    (str, str, DataFrame)
+        The heading, one line (customers, how many changed state, new and gone) and the matrix
+        as text: each cell "count (share of the row)".
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"customer_id": ["A", "B"], "band": ["hot", "cold"]})
+    >>> b = pd.DataFrame({"customer_id": ["A", "C"], "band": ["cold", "hot"]})
+    >>> head, spread, table = migration_view({pd.Timestamp("2025-10-01"): a,
+    ...     pd.Timestamp("2026-01-01"): b}, pd.Timestamp("2025-10-01"),
+    ...     pd.Timestamp("2026-01-01"), "band")
+    >>> spread
+    '3 customers in either snapshot: 1 changed state, 1 new, 1 gone.'
+    >>> table.iloc[0].tolist()
+    ['cold', '0', '0', '1 (100%)']
+    """
+    from .refresh import GONE, NEW, migration_matrix
+
+    a, b = snapshots[before], snapshots[after]
+    counts = migration_matrix(a, b, column=column)
+    shares = migration_matrix(a, b, column=column, normalize=True)
+    states = [s for s in counts.index if s != NEW]
+    same = sum(counts.loc[s, s] for s in states if s in counts.columns)
+    new, gone = int(counts.loc[NEW].sum()), int(counts[GONE].sum())
+    total = int(counts.to_numpy().sum())
+    head = (f"{MIGRATION_STATES.get(column, column)}: {pd.Timestamp(before).date()} → "
+            f"{pd.Timestamp(after).date()}")
+    spread = (f"{total:,} customers in either snapshot: {total - same - new - gone:,} changed "
+              f"state, {new:,} new, {gone:,} gone.")
+    cells = counts.apply(lambda col: [f"{n:,}" if n == 0 or counts.loc[r].sum() == 0
+                                      else f"{n:,} ({shares.loc[r, col.name]:.0%})"
+                                      for r, n in col.items()])
+    table = cells.reset_index().rename(columns={"before": "before ↓ / after →"})
+    table.columns.name = None
+    return head, spread, table
+
+
+class _PairControl(ipw.HBox):
+    """Two snapshot dates and a state, as one ``value``: (before, after, column)."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, dates, states, value):
+        labels = [(str(pd.Timestamp(d).date()), pd.Timestamp(d)) for d in dates]
+        self.before = ipw.Dropdown(options=labels, value=value[0], description="From:")
+        self.after = ipw.Dropdown(options=labels, value=value[1], description="to:")
+        self.state = ipw.Dropdown(options=[(MIGRATION_STATES.get(s, s), s) for s in states],
+                                  value=value[2], description="State:")
+        for w in (self.before, self.after, self.state):
+            w.observe(self._sync, names="value")
+        super().__init__(children=(self.before, self.after, self.state))
+        self._sync()
+
+    def _sync(self, _change=None) -> None:
+        self.value = (self.before.value, self.after.value, self.state.value)
+
+
+class MigrationExplorer(_Explorer):
+    """Pick two snapshot dates and a state; see the migration matrix between them."""
+
+    kind = "Migration explorer"
+
+    def __init__(self, snapshots: dict, value: tuple):
+        self.snapshots = snapshots
+        first = next(iter(snapshots.values()))
+        states = [s for s in MIGRATION_STATES if s in first.columns]
+        super().__init__(_PairControl(list(snapshots), states, value))
+
+    def view(self, value):
+        before, after, column = value
+        head, spread, table = migration_view(self.snapshots, before, after, column)
+        return _headed_table(head, spread, table)
+
+    def caption(self) -> str:
+        before, after, column = self.control.value
+        return (f"{MIGRATION_STATES.get(column, column)} from {before.date()} to "
+                f"{after.date()}; run the notebook to pick other dates")
+
+
+def explore_migration(snapshots: dict, *, before=None, after=None,
+                      column: str = "lifecycle") -> MigrationExplorer:
+    """A migration explorer: pick two snapshot dates and a state, see who moved where.
+
+    Parameters
+    ----------
+    snapshots : dict
+        Cut-off -> snapshot, oldest first (e.g. ``{d: refresh.lifecycle(refresh.load_snapshot(
+        path, d)) for d in refresh.snapshot_dates(path)}``).
+    before, after : date, optional
+        The pair shown first (default: the last two snapshots).
+    column : str
+        The state shown first: ``"lifecycle"``, ``"band"`` or ``"journey_stage"``.
+
+    Returns
+    -------
+    MigrationExplorer
+        An ``ipywidgets.VBox``: three dropdowns (from, to, state) above an ``Output`` with the
+        matrix. ``.text`` is the current view as plain text.
+
+    Source: 001 §4.7 (quarterly segment review).
+    """
+    dates = [pd.Timestamp(d) for d in snapshots]
+    snapshots = dict(zip(dates, snapshots.values()))
+    before = dates[-2] if before is None else pd.Timestamp(before)
+    after = dates[-1] if after is None else pd.Timestamp(after)
+    return MigrationExplorer(snapshots, (before, after, column))
+
+
+# -- notebook 05 ---------------------------------------------------------------------------------
+# Two explorers of step 5 (001 §4.5): move the lead-score weights and see the bands, the back-test
+# close rates and the top lead's card change; browse the one-page cards of customers in each state.
+
+__all__ += ["CardExplorer", "WeightsExplorer", "browse_cards", "cards_to_browse",
+            "explore_weights", "score_bands"]
+
+
+def score_bands(today: pd.DataFrame, leads_then: pd.DataFrame) -> pd.DataFrame:
+    """Per band: leads today, leads in the back-test, how many became customers, the close rate.
+
+    Parameters
+    ----------
+    today : DataFrame
+        A profile (``profile.build_profile``), already scored with the weights to show.
+    leads_then : DataFrame
+        ``profile.backtest(...)`` scored with the same weights.
+
+    Examples
+    --------
+    >>> today = pd.DataFrame({"band": ["hot", "cold", "cold"],
+    ...                       "is_customer": [False, False, True]})
+    >>> then = pd.DataFrame({"band": ["hot", "cold", "cold"],
+    ...                      "became_customer": [True, False, True]})
+    >>> score_bands(today, then)
+       band  leads today  leads at cut-off  became customers  close rate
+    0   hot            1                 1                 1         1.0
+    1  warm            0                 0                 0         NaN
+    2  cold            1                 2                 1         0.5
+    """
+    bands = ["hot", "warm", "cold"]
+    leads = today.loc[~today["is_customer"].astype(bool), "band"].value_counts()
+    then = leads_then.groupby("band")["became_customer"].agg(["size", "sum"])
+    out = pd.DataFrame({"band": bands,
+                        "leads today": leads.reindex(bands, fill_value=0).to_numpy(),
+                        "leads at cut-off": then["size"].reindex(bands, fill_value=0).to_numpy(),
+                        "became customers": then["sum"].reindex(bands, fill_value=0)
+                        .astype("int64").to_numpy()})
+    n = out["leads at cut-off"]
+    out["close rate"] = (out["became customers"] / n.where(n > 0)).round(2)
+    return out
+
+
+class WeightsExplorer(_Explorer):
+    """Move the points of each behaviour; see the bands, the back-test and the top lead's card."""
+
+    kind = "Lead-score weights"
+
+    def __init__(self, today: pd.DataFrame, leads_then: pd.DataFrame, *,
+                 weights: dict | None = None):
+        from . import profile
+
+        self.today, self.leads_then = today, leads_then
+        start = {**profile.DEFAULT_WEIGHTS, **(weights or {})}
+        self.sliders = {s: ipw.IntSlider(value=int(w), min=-15, max=15, description=s,
+                                         continuous_update=False,
+                                         style={"description_width": "140px"},
+                                         layout=ipw.Layout(width="420px"))
+                        for s, w in start.items()}
+        control = ipw.VBox(list(self.sliders.values()))
+        super().__init__(control)
+        for slider in self.sliders.values():
+            slider.observe(self._on_change, names="value")
+
+    @property
+    def weights(self) -> dict:
+        """The points per signal the sliders show now."""
+        return {s: int(slider.value) for s, slider in self.sliders.items()}
+
+    def render(self) -> None:
+        text, markup = self.view(self.weights)
+        self.output.outputs = (_bundle(text, markup),)
+
+    def view(self, weights):
+        from . import profile
+
+        today = profile.rescore(self.today, weights)
+        then = profile.lead_score(self.leads_then, weights=weights)
+        table = score_bands(today, self.leads_then.assign(band=then["band"]))
+        t = table.set_index("band")
+        rate = t["became customers"] / t["leads at cut-off"].where(t["leads at cut-off"] > 0)
+        ratio = (f"hot leads closed {rate['hot'] / rate['cold']:.1f}× as often as cold ones"
+                 if rate.notna().all() and rate["cold"] > 0 else "a band is empty or never closed")
+        head = f"In the back-test, {ratio}."
+        leads = today[~today["is_customer"].astype(bool)]
+        top = leads.sort_values(["lead_score", "customer_id"], ascending=[False, True],
+                                kind="stable").iloc[0]["customer_id"]
+        spread = f"The top lead today is {top}; their card:"
+        text, markup = _headed_table(head, spread, table)
+        return text, markup + profile.card_html(today, top)
+
+    def caption(self) -> str:
+        shown = ", ".join(f"{s}={w}" for s, w in self.weights.items())
+        return f"{shown}; run the notebook to move the sliders"
+
+
+def explore_weights(today: pd.DataFrame, leads_then: pd.DataFrame, *,
+                    weights: dict | None = None) -> WeightsExplorer:
+    """A lead-score explorer: one slider per behaviour signal (points per unit).
+
+    Parameters
+    ----------
+    today : DataFrame
+        The profile today (``profile.build_profile(clean)``).
+    leads_then : DataFrame
+        The back-test (``profile.backtest(clean, cutoff=...)``): leads scored at a cut-off, and
+        whether they became customers after it.
+    weights : dict, optional
+        The points shown first (``profile.DEFAULT_WEIGHTS`` by default).
+
+    Returns
+    -------
+    WeightsExplorer
+        An ``ipywidgets.VBox``: the sliders above an ``Output`` with, for the current weights,
+        leads per band today, the back-test's close rate per band, and the one-page card of the
+        top lead today. ``.text`` is the current view as plain text.
+
+    Source: 001 §4.5 (lead scoring nóng/ấm/lạnh from behaviour).
+    """
+    return WeightsExplorer(today, leads_then, weights=weights)
+
+
+def cards_to_browse(profile_table: pd.DataFrame, *, per_rule: int = 2) -> pd.DataFrame:
+    """A few customers per next-best-action rule, highest score first: the cards worth a look.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id``, ``full_name``, ``band``, ``lead_score``, ``action_rule``, in the order of
+        ``profile.NBA_RULES``.
+    """
+    from . import profile
+
+    order = {r: i for i, r in enumerate(profile.NBA_RULES["rule"])}
+    p = profile_table.assign(_rule=profile_table["action_rule"].map(order))
+    p = p.sort_values(["_rule", "lead_score", "customer_id"], ascending=[True, False, True],
+                      kind="stable")
+    p = p.groupby("_rule", sort=True).head(per_rule)
+    return p[["customer_id", "full_name", "band", "lead_score", "action_rule"]].reset_index(
+        drop=True)
+
+
+class CardExplorer(_Explorer):
+    """Pick a customer; see their one-page card (who, value, journey, barriers, score, action)."""
+
+    kind = "Card browser"
+
+    def __init__(self, profile_table: pd.DataFrame, *, customers: pd.DataFrame | None = None,
+                 value: str | None = None):
+        self.profile = profile_table
+        pick = cards_to_browse(profile_table) if customers is None else customers
+        options = [(f"{r.customer_id} · {r.full_name} · {r.band} · {r.action_rule}",
+                    r.customer_id) for r in pick.itertuples()]
+        control = ipw.Dropdown(options=options, value=value or options[0][1],
+                               description="Customer:", layout=ipw.Layout(width="max-content"))
+        super().__init__(control)
+
+    def view(self, customer_id):
+        from . import profile
+
+        row = self.profile[self.profile["customer_id"] == customer_id].iloc[0]
+        text = (f"{customer_id}: {row['lead_score']} points ({row['band']}); next: "
+                f"{row['next_best_action']} via {row['action_channel']}")
+        return text, profile.card_html(self.profile, customer_id)
+
+    def caption(self) -> str:
+        return f"{self.control.value}; run the notebook to pick another customer"
+
+
+def browse_cards(profile_table: pd.DataFrame, *, customers: pd.DataFrame | None = None,
+                 value: str | None = None) -> CardExplorer:
+    """A card browser: pick a customer, see the one-page card that sales and care use.
+
+    Parameters
+    ----------
+    profile_table : DataFrame
+        The profile (``profile.build_profile(clean)``).
+    customers : DataFrame, optional
+        The customers to offer (``customer_id``, ``full_name``, ``band``, ``action_rule``);
+        by default :func:`cards_to_browse`: two per next-best-action rule.
+    value : str, optional
+        The customer shown first.
+
+    Returns
+    -------
+    CardExplorer
+        An ``ipywidgets.VBox``: a dropdown above an ``Output`` with the card (HTML). ``.text``
+        is the current view as plain text.
+
+    Source: 001 §4.5 (bản "tóm tắt 1 trang" cho sales/CSKH).
+    """
+    return CardExplorer(profile_table, customers=customers, value=value)

@@ -37,6 +37,14 @@ def differing(candidates, expected, at_least=2, *, rtol=0.0):
     return wrong
 
 
+def assert_solution_passes(question, namespace, capsys):
+    """A notebook exercise's own solution, run where the notebook runs it, passes its check."""
+    answer = question.solution_answer(namespace)
+    question.assert_check_passed(answer)
+    question.check(answer)
+    assert capsys.readouterr().out.startswith(f"✓ {question.name} — correct!")
+
+
 @pytest.fixture(scope="session")
 def raw():
     """The shipped sample's raw exports, typed (``datasets.load_raw``)."""

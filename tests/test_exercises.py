@@ -1,11 +1,14 @@
 """The exercise mechanism: ex.q1.check(answer), hint(), solution() and the hidden-cell asserts."""
 
+import importlib
 import types
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from c360lab import exercises
 from c360lab.exercises import PLACEHOLDER, Exercise, ____, exercises_of
 
 
@@ -353,3 +356,17 @@ def test_solution_answer_needs_an_answer_variable():
     q = Exercise("q", "?", lambda: 1, "result = 1")
     with pytest.raises(ValueError, match="does not assign a variable named answer"):
         q.solution_answer()
+
+
+NOTEBOOK_EXERCISES = [importlib.import_module(f"c360lab.exercises.{p.stem}")
+                      for p in sorted(Path(exercises.__file__).parent.glob("nb*.py"))]
+
+
+@pytest.mark.parametrize("module", NOTEBOOK_EXERCISES, ids=lambda m: m.__name__.rsplit(".")[-1])
+def test_every_notebook_exercise_is_numbered_and_waits_for_an_answer(module, capsys):
+    questions = exercises_of(module)
+    assert len(questions) >= 3
+    assert [q.name for q in questions] == [f"q{i}" for i in range(1, len(questions) + 1)]
+    for question in questions:
+        question.check(____)
+        assert "not attempted yet" in capsys.readouterr().out

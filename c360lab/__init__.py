@@ -27,8 +27,8 @@ _LAZY = {
     "resolve": "c360lab.identity",
 }
 _SUBMODULES = {"contract", "datasets", "vietnam", "exercises", "notebook", "cli", "plots", "widgets",
-               "profitability", "identity", "journey", "insight", "profile", "validation",
-               "refresh"}
+               "profitability", "identity", "journey", "insight", "validation", "refresh",
+               "profile", "clv", "kpi", "reverse_funnel", "automation"}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 

@@ -1061,3 +1061,124 @@ def barrier_mix(shares: pd.DataFrame, *, title: str = "Which barrier holds each 
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(FuncFormatter(_percent))
     return ax
+
+
+# -- notebook 08: the reverse funnel ---------------------------------------------------------------
+# Charts of notebook 08 (000, 003): the traditional funnel beside the reverse funnel. They draw
+# the tables of c360lab.reverse_funnel; they compute nothing.
+
+__all__ += ["two_funnels"]
+
+
+@_styled
+def two_funnels(traditional: pd.DataFrame, reverse: pd.DataFrame, *, title: str,
+                referred: int | None = None, labels: dict | None = None,
+                reverse_labels: dict | None = None, figsize=None):
+    """The traditional funnel (left) beside the reverse funnel (right), as two funnel charts.
+
+    Parameters
+    ----------
+    traditional, reverse : DataFrame
+        Two funnels as ``journey.funnel`` returns them (``stage``, ``reached``,
+        ``step_conversion``), e.g. ``reverse_funnel.funnels(clean)``'s two tables.
+    title : str
+        The question the figure answers.
+    referred : int, optional
+        The customers the referrers brought: written under the reverse funnel, where 000's
+        reverse funnel opens again onto new customers.
+    labels, reverse_labels : dict, optional
+        Stage → label for each funnel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels, ``fig.axes``: the traditional funnel (blue) and the reverse one (green).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"stage": ["awareness", "decision"], "reached": [100, 30],
+    ...                   "step_conversion": [float("nan"), 0.3]})
+    >>> r = pd.DataFrame({"stage": ["customer", "referral"], "reached": [30, 6],
+    ...                   "step_conversion": [float("nan"), 0.2]})
+    >>> fig = two_funnels(t, r, title="Sell once, or keep and grow?", referred=9)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Traditional funnel: acquisition → sale', 'Reverse funnel: retention → referral']
+    >>> fig.axes[1].texts[-1].get_text()
+    '→ brought 9 new customers by referral'
+    >>> plt.close("all")
+    """
+    fig, (left, right) = plt.subplots(1, 2, layout="constrained",
+                                      figsize=figsize or (12.5, 0.5 * max(len(traditional),
+                                                                         len(reverse)) + 2.2))
+    funnel_chart(traditional, title="Traditional funnel: acquisition → sale", labels=labels,
+                 ax=left, color=OKABE_ITO["blue"])
+    funnel_chart(reverse, title="Reverse funnel: retention → referral", labels=reverse_labels,
+                 ax=right, color=OKABE_ITO["bluish_green"])
+    if referred is not None:
+        right.text(0.02, -0.22, f"→ brought {referred:,} new customers by referral",
+                   transform=right.transAxes, fontsize=9, color=OKABE_ITO["bluish_green"],
+                   fontweight="bold")
+    fig.suptitle(title, fontsize=STYLE["axes.titlesize"], fontweight=STYLE["axes.titleweight"])
+    return fig
+
+
+# -- notebook 09: the automation playbook ---------------------------------------------------------
+# Charts of notebook 09 (002, 004): rates with their uncertainty (an A/B test, send hours). They
+# draw the tables of c360lab.automation; they compute nothing.
+
+__all__ += ["rate_intervals"]
+
+
+@_styled
+def rate_intervals(rates: pd.DataFrame, *, title: str, xlabel: str, colors=None, ax=None,
+                   figsize=None):
+    """One rate per row with its interval: a dot and a line, in percent, first row on top.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        Indexed by the group labels, with ``rate``, ``rate_low`` and ``rate_high`` (0–1), such as
+        ``automation.variant_rates`` or ``automation.send_hour_comparison``; ``sends`` is
+        written beside each label when present.
+    title : str
+        The question the chart answers.
+    xlabel : str
+        What the rate is, with its unit (e.g. "converted within 7 days (%)").
+    colors : sequence, optional
+        One colour per row (default: the palette in order).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> rates = pd.DataFrame({"rate": [0.04, 0.13], "rate_low": [0.03, 0.11],
+    ...                       "rate_high": [0.06, 0.16], "sends": [400, 410]}, index=["A", "B"])
+    >>> ax = rate_intervals(rates, title="Which variant converts more?", xlabel="converted (%)")
+    >>> [t.get_text() for t in ax.texts]
+    ['4.0%', '13.0%']
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['A (400 sends)', 'B (410 sends)']
+    >>> plt.close("all")
+    """
+    ax = _new_axes(ax, figsize or (7.0, 1.2 + 0.6 * len(rates)))
+    colors = list(colors) if colors is not None else list(PALETTE[:len(rates)])
+    pos = np.arange(len(rates))
+    rate = rates["rate"].to_numpy(dtype=float) * 100
+    low = rates["rate_low"].to_numpy(dtype=float) * 100
+    high = rates["rate_high"].to_numpy(dtype=float) * 100
+    for i in pos:
+        ax.plot([low[i], high[i]], [i, i], color=colors[i], linewidth=3, solid_capstyle="butt")
+        ax.plot(rate[i], i, "o", color=colors[i], markersize=9)
+        ax.annotate(f"{rate[i]:.1f}%", (high[i], i), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=9)
+    labels = [f"{name} ({n:,} sends)" if "sends" in rates.columns else str(name)
+              for name, n in zip(rates.index, rates.get("sends", pd.Series(0, rates.index)))]
+    ax.set_yticks(pos, labels)
+    ax.set_ylim(len(rates) - 0.5, -0.5)
+    ax.set_xlim(0, max(high.max() * 1.25, 1))
+    ax.grid(axis="y", visible=False)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    return ax

@@ -1372,3 +1372,267 @@ def browse_cards(profile_table: pd.DataFrame, *, customers: pd.DataFrame | None 
     Source: 001 §4.5 (bản "tóm tắt 1 trang" cho sales/CSKH).
     """
     return CardExplorer(profile_table, customers=customers, value=value)
+
+
+# -- notebook 08 ---------------------------------------------------------------------------------
+# The relationship dashboard of notebook 08 (000, 003): pick a grouping (segment, acquisition
+# channel, NPS group, community); see NPS, retention and referrals side by side per group.
+
+__all__ += ["RELATIONSHIP_GROUPINGS", "RelationshipExplorer", "explore_relationship",
+            "relationship_table"]
+
+#: the groupings the relationship dashboard offers: column of the reverse stages -> its name
+RELATIONSHIP_GROUPINGS = {"segment": "segment", "acquisition_channel": "acquisition channel",
+                          "loyalty": "NPS group", "community": "community member"}
+
+
+def relationship_table(clean: dict, stages: pd.DataFrame, by: str = "segment", *,
+                       period="2025", months: int = 12) -> pd.DataFrame:
+    """Per group: customers, NPS, CRR of the period, retention after ``months``, referrals.
+
+    Parameters
+    ----------
+    clean : dict of DataFrame
+        The clean model (``surveys``, ``shop_orders``).
+    stages : DataFrame
+        ``reverse_funnel.customer_stages(clean)``.
+    by : str
+        A column of ``stages`` (see :data:`RELATIONSHIP_GROUPINGS`).
+    period : str or (start, end)
+        The period of NPS and CRR (``kpi.period_bounds``).
+    months : int
+        The horizon of the cohort retention.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by group: ``customers``, ``nps`` (answers of the period; missing for a group
+        without any), ``crr_%`` (missing for a group without customers at the start),
+        ``retained_after_12m_%`` (pooled cohorts, named after ``months``),
+        ``referrals_per_customer``, ``in_community_%``.
+
+    Source: 003 (NPS, CRR), 000 (retention, referral, community).
+    """
+    from . import kpi, reverse_funnel
+
+    start, end = kpi.period_bounds(period)
+    groups = stages.set_index("customer_id")[by].astype("str")
+    adv = reverse_funnel.advocacy_metrics(stages, by=by)
+    out = pd.DataFrame({"customers": adv["customers"]})
+    out["nps"] = kpi.nps(clean["surveys"], by=groups, start=start, end=end)["nps"]
+    out["crr_%"] = kpi.retention_rate(clean["shop_orders"], start, end, by=groups)
+    pooled = reverse_funnel.pooled_retention(reverse_funnel.cohort_retention(
+        clean["shop_orders"], by=groups, max_months=months))
+    at = pooled[pooled["months"] == months].set_index("group")["retention"] * 100
+    out[f"retained_after_{months}m_%"] = at
+    out["referrals_per_customer"] = adv["referrals_per_customer"]
+    out["in_community_%"] = adv["community_members"] / adv["customers"] * 100
+    out.index.name = by
+    return out.round(2)
+
+
+class RelationshipExplorer(_Explorer):
+    """Pick a grouping; see NPS, retention and referrals per group."""
+
+    kind = "Relationship dashboard"
+
+    def __init__(self, clean: dict, stages: pd.DataFrame, *, value: str = "segment",
+                 period="2025"):
+        self.tables = {by: relationship_table(clean, stages, by, period=period)
+                       for by in RELATIONSHIP_GROUPINGS if by in stages.columns}
+        self.period = period
+        options = [(RELATIONSHIP_GROUPINGS[by], by) for by in self.tables]
+        control = ipw.Dropdown(options=options, value=value, description="Group by:",
+                               layout=ipw.Layout(width="max-content"))
+        super().__init__(control)
+
+    def view(self, value):
+        table = self.tables[value].reset_index()
+        best = self.tables[value]["nps"].idxmax() if self.tables[value]["nps"].notna().any() \
+            else "none"
+        head = (f"NPS, CRR ({self.period}) and retention by {RELATIONSHIP_GROUPINGS[value]}; "
+                f"highest NPS: {best}.")
+        text = "\n".join([head, "", table.to_string(index=False, na_rep="")])
+        return text, f"<p><b>{html.escape(head)}</b></p>{_frame_html(table)}"
+
+    def caption(self) -> str:
+        return (f"grouped by {RELATIONSHIP_GROUPINGS[self.control.value]}; run the notebook to "
+                "pick another grouping")
+
+
+def explore_relationship(clean: dict, stages: pd.DataFrame, *, by: str = "segment",
+                         period="2025") -> RelationshipExplorer:
+    """An NPS/retention dashboard: pick a grouping, compare its groups' relationship KPIs.
+
+    Parameters
+    ----------
+    clean : dict of DataFrame
+        The clean model.
+    stages : DataFrame
+        ``reverse_funnel.customer_stages(clean)``.
+    by : str
+        The grouping shown first (a key of :data:`RELATIONSHIP_GROUPINGS`).
+    period : str or (start, end)
+        The period of NPS and CRR.
+
+    Returns
+    -------
+    RelationshipExplorer
+        An ``ipywidgets.VBox``: a dropdown above an ``Output`` with :func:`relationship_table`.
+        ``.text`` is the current view as plain text.
+
+    Source: 003 (NPS, CRR), 000 (retention, referral, community).
+    """
+    return RelationshipExplorer(clean, stages, value=by, period=period)
+
+
+# -- notebook 09 ---------------------------------------------------------------------------------
+# The rule builder of notebook 09 (002 Bước 3, 004): compose one automation rule from fixed
+# choices (a rule is data, never code) and see whom it would have reached, and what consent and
+# the frequency cap held back.
+
+__all__ += ["RuleBuilder", "build_rule", "rule_reach"]
+
+#: the choices the rule builder offers
+RULE_CAP_PERIODS = ("1d", "1w", "4w", "13w", "52w")
+
+
+def rule_reach(rule, clean: dict, *, start="2025-01-01", end=None, events=None,
+               hours=None) -> tuple[str, pd.DataFrame]:
+    """One line on whom ``rule`` would have reached, and its sends per segment.
+
+    Parameters
+    ----------
+    rule : automation.Rule
+    clean : dict of DataFrame
+        The clean model.
+    start, end : date
+        The replayed period (``end`` defaults to the sample's today).
+    events, hours : DataFrame, optional
+        ``automation.event_log(clean)`` and ``automation.best_send_hour(clean)``, computed once.
+
+    Returns
+    -------
+    (str, DataFrame)
+        The line, and per segment: ``triggered``, ``sent``, ``no consent``, ``over the cap``.
+    """
+    from . import automation
+    from .datasets import TODAY
+
+    fired = automation.simulate([rule], clean, start=start, end=TODAY if end is None else end,
+                                events=events, hours=hours)
+    segment = clean["customers"].set_index("customer_id")["segment"]
+    fired = fired.assign(segment=fired["customer_id"].map(segment).fillna("unknown"))
+    table = pd.crosstab(fired["segment"], fired["status"]).reindex(
+        columns=["sent", "blocked: no consent", "blocked: frequency cap"], fill_value=0)
+    table.insert(0, "triggered", table.sum(axis=1))
+    table = table.rename(columns={"blocked: no consent": "no consent",
+                                  "blocked: frequency cap": "over the cap"}).astype("int64")
+    table.columns.name = None
+    sent = fired[fired["status"] == "sent"]
+    line = (f"{rule.name}: {sent['customer_id'].nunique():,} customers reached with "
+            f"{len(sent):,} sends; {int(table['no consent'].sum()):,} held back for lack of "
+            f"consent, {int(table['over the cap'].sum()):,} over the cap.")
+    return line, table.reset_index()
+
+
+class _RuleControl(ipw.VBox):
+    """Dropdowns and toggles for the parts of a rule; ``value`` is the rule as data (a tuple)."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, trigger: str, segments):
+        from . import automation
+
+        style, wide = {"description_width": "initial"}, ipw.Layout(width="300px")
+        self.trigger = ipw.Dropdown(options=list(automation.TRIGGERS), value=trigger,
+                                    description="trigger", style=style, layout=wide)
+        self.segments = ipw.SelectMultiple(options=list(segments), value=(), rows=4,
+                                           description="segment (none = all)", style=style,
+                                           layout=wide)
+        self.channel = ipw.Dropdown(options=list(automation.CHANNELS), value="zalo_zns",
+                                    description="channel", style=style, layout=wide)
+        self.purpose = ipw.ToggleButtons(options=list(automation.PURPOSES), value="marketing",
+                                         description="purpose", style=style)
+        self.best = ipw.Checkbox(value=False, description="at the customer's usual hour",
+                                 style=style)
+        self.cap = ipw.IntSlider(value=1, min=1, max=5, description="at most", style=style)
+        self.per = ipw.Dropdown(options=list(RULE_CAP_PERIODS), value="1w",
+                                description="sends per", style=style,
+                                layout=ipw.Layout(width="180px"))
+        parts = (self.trigger, self.segments, self.channel, self.purpose, self.best, self.cap,
+                 self.per)
+        for w in parts:
+            w.observe(self._sync, names="value")
+        super().__init__(children=(ipw.HBox([self.trigger, self.channel]), self.segments,
+                                   self.purpose, self.best, ipw.HBox([self.cap, self.per])))
+        self._sync()
+
+    def _sync(self, _change=None) -> None:
+        self.value = (self.trigger.value, tuple(self.segments.value), self.channel.value,
+                      self.purpose.value, self.best.value, self.cap.value, self.per.value)
+
+
+class RuleBuilder(_Explorer):
+    """Build one rule from fixed choices; see whom it would have reached since ``start``."""
+
+    kind = "Rule builder"
+
+    def __init__(self, clean: dict, *, trigger: str = "cart_abandoned", start="2025-01-01",
+                 events=None, hours=None):
+        from . import automation
+
+        self.clean, self.start = clean, start
+        self.events = automation.event_log(clean) if events is None else events
+        self.hours = automation.best_send_hour(clean) if hours is None else hours
+        segments = sorted(clean["customers"]["segment"].dropna().astype("str").unique())
+        super().__init__(_RuleControl(trigger, segments))
+
+    def rule(self, value=None):
+        """The rule the controls describe, validated like a rule file."""
+        from . import automation
+
+        trigger, segments, channel, purpose, best, cap, per = value or self.control.value
+        data = {"name": "my_rule", "trigger": trigger, "action": "your message",
+                "channel": channel, "delay": "0", "purpose": purpose, "at_best_hour": best,
+                "frequency_cap": {"max": cap, "per": per}}
+        if segments:
+            data["condition"] = [{"field": "segment", "op": "in", "value": list(segments)}]
+        return automation.parse_rules([data], source="rule builder")[0]
+
+    def view(self, value):
+        rule = self.rule(value)
+        line, table = rule_reach(rule, self.clean, start=self.start, events=self.events,
+                                 hours=self.hours)
+        return _headed_table(f"Rule: {rule}", f"Since {self.start}: {line}", table)
+
+    def caption(self) -> str:
+        return f"{self.rule().trigger}; run the notebook to change the rule"
+
+
+def build_rule(clean: dict, *, trigger: str = "cart_abandoned", start="2025-01-01",
+               events=None, hours=None) -> RuleBuilder:
+    """A rule builder: pick a trigger, segments, channel, purpose, send hour and cap; see reach.
+
+    Parameters
+    ----------
+    clean : dict of DataFrame
+        The clean model.
+    trigger : str, default "cart_abandoned"
+        The trigger shown first (one of ``automation.TRIGGERS``).
+    start : date, default "2025-01-01"
+        Replay from this date to the sample's today.
+    events, hours : DataFrame, optional
+        ``automation.event_log(clean)`` and ``automation.best_send_hour(clean)`` when already
+        computed (each change of the controls replays only the one rule).
+
+    Returns
+    -------
+    RuleBuilder
+        An ``ipywidgets.VBox``: the rule's controls above an ``Output`` with the rule in words,
+        whom it reaches, and per segment the sends and what consent and the cap held back.
+        ``.text`` is the current view as plain text.
+
+    Source: 002 (Bước 3: kịch bản tự động hóa theo hành trình), 004 (consent, frequency).
+    """
+    return RuleBuilder(clean, trigger=trigger, start=start, events=events, hours=hours)

@@ -1024,12 +1024,11 @@ def predictive_clv(summary: pd.DataFrame, bg_params, gg_params, *, horizon_days:
     spend = expected_spend(gg, x, m)
     edges = np.arange(step_days, horizon_days, step_days, dtype="float64")
     edges = np.append(edges, float(horizon_days)) if horizon_days > 0 else np.zeros(1)
-    before = np.zeros(len(x))
-    value = np.zeros(len(x))
-    for edge in edges:  # one step of the horizon at a time (about 12), each over all customers
-        now = expected_purchases(bg, edge / time_unit_days, x, tx, T)
-        value += (now - before) / (1 + discount_rate_annual) ** (edge / _DAYS_PER_YEAR)
-        before = now
+    # every step of the horizon at once (one row per step): the Beta quantiles are computed once
+    cumulative = expected_purchases(bg, edges[:, None] / time_unit_days, x, tx, T)
+    per_step = np.diff(cumulative, axis=0, prepend=0.0)
+    value = ((1 + discount_rate_annual) ** -(edges / _DAYS_PER_YEAR)) @ per_step
+    before = cumulative[-1]
     out = pd.DataFrame(index=summary.index)
     if "customer_id" in summary.columns:
         out["customer_id"] = summary["customer_id"]

@@ -57,6 +57,7 @@ __all__ = [
     "BAND_LABELS_VI",
     "DEFAULT_WEIGHTS",
     "LAYERS",
+    "LIFECYCLE_STATES",
     "NBA_RULES",
     "SIGNALS",
     "backtest",
@@ -66,6 +67,7 @@ __all__ = [
     "export_profile",
     "finish_profile",
     "lead_score",
+    "lifecycle",
     "next_best_action",
     "profile_facts",
     "rescore",
@@ -107,6 +109,19 @@ INACTIVE_DAYS = 90
 #: how many reasons each score shows
 MAX_REASONS = 3
 
+# -- the lifecycle --------------------------------------------------------------------------------
+
+#: The customer lifecycle states of :func:`lifecycle`, from no purchase to lost.
+LIFECYCLE_STATES = ("lead", "one_time", "repeat", "loyal", "at_risk", "lost")
+#: Completed orders that make a customer loyal (with a recent order).
+LOYAL_MIN_ORDERS = 4
+#: A repeat buyer is at risk once their silence exceeds this many of their own usual gaps
+#: between orders (and at least MIN_AT_RISK_DAYS) ...
+AT_RISK_GAPS = 2.0
+MIN_AT_RISK_DAYS = 45
+#: ... and lost after this many days without an order.
+LOST_DAYS = 180
+
 # -- the layers -----------------------------------------------------------------------------------
 
 #: The columns of the profile, by layer (001 §1.3) — then the score and the action.
@@ -116,8 +131,9 @@ LAYERS = {
                     "lead_source", "owner", "marketing_consent", "first_seen"],
     "purchase": ["is_customer", "orders", "completed_orders", "revenue_vnd", "gross_margin_vnd",
                  "margin_rate", "repeat", "first_order", "last_order", "recency_days",
-                 "return_cancel_rate", "discount_share", "products_bought", "main_channel",
-                 "r_score", "f_score", "m_score", "rfm_code", "complaints", "nps_last"],
+                 "lifecycle", "return_cancel_rate", "discount_share", "products_bought",
+                 "main_channel", "r_score", "f_score", "m_score", "rfm_code", "complaints",
+                 "nps_last"],
     "online": ["page_views", "pricing_views", "case_study_views", "catalog_downloads",
                "form_submits", "cart_adds", "inbox_messages", "consultations", "quotes",
                "open_deals", "open_deal_value_vnd", "deals_won", "deals_lost",
@@ -630,7 +646,20 @@ def combine_facts(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         if not isinstance(df, pd.DataFrame) or "customer_id" not in df.columns:
             raise C360DataError(name, [Problem("customer_id", "is missing",
                                                "pass the output of profile_facts(...)")])
-    return _reduce([old, new])
+    # Only the customers with new facts (or, in facts not made by profile_facts, with several
+    # rows) need merging; every other row of the old facts is already its customer's facts.
+    old = old[old["customer_id"].notna().to_numpy()]
+    ids = old["customer_id"].astype("str")
+    touched = (ids.isin(new["customer_id"].astype("str")) | ids.duplicated(keep=False)
+               ).to_numpy()
+    merged = _reduce([old[touched], new])
+    # one table of both (every column typed), then one take: the untouched old rows and the
+    # merged ones, in customer order
+    both = pd.concat([_typed(old.set_index(ids.rename("customer_id")).drop(
+        columns="customer_id")), merged], ignore_index=True)
+    rows = np.concatenate([np.flatnonzero(~touched), len(old) + np.arange(len(merged))])
+    order = np.argsort(both["customer_id"].to_numpy(dtype=object)[rows], kind="stable")
+    return both.take(rows[order]).reset_index(drop=True)
 
 
 # -- finishing ------------------------------------------------------------------------------------
@@ -665,11 +694,13 @@ def finish_profile(facts: pd.DataFrame, clean_customers: pd.DataFrame, *,
         raise C360DataError("facts", [_bad_rows(
             f, late, "last_seen", f"is on or after as_of ({as_of.date()})",
             "build the facts from records before as_of (profile_facts(..., until=as_of))")])
-    f = f[f["first_seen"].notna()].set_index("customer_id")
+    seen = f["first_seen"].notna().to_numpy()
+    f = (f if seen.all() else f[seen]).set_index("customer_id")  # no copy when all are kept
     who = clean_customers.assign(customer_id=clean_customers["customer_id"].astype("str"))
     who = who.drop_duplicates("customer_id").set_index("customer_id")
     at = who.index.get_indexer(f.index)  # each customer's row in `who`, looked up once
-    f, at = f[at >= 0], at[at >= 0]
+    if not (at >= 0).all():
+        f, at = f[at >= 0], at[at >= 0]
     who = who.iloc[at].set_axis(f.index)
     p = pd.DataFrame(index=f.index)
 
@@ -700,6 +731,8 @@ def finish_profile(facts: pd.DataFrame, clean_customers: pd.DataFrame, *,
     p["repeat"] = f["completed_orders"] >= 2
     p["first_order"], p["last_order"] = f["first_order"], f["last_order"]
     p["recency_days"] = (as_of - f["last_order"]).dt.days.astype("Int64")
+    p["lifecycle"] = _lifecycle_states(f["completed_orders"], p["recency_days"],
+                                       f["first_order"], f["last_order"])[0]
     p["return_cancel_rate"] = (f["bad_orders"] / f["orders"].where(f["orders"] > 0)
                                ).astype("float64")
     p["discount_share"] = (f["discount_vnd"] / value.where(value != 0)).fillna(0.0)
@@ -753,7 +786,10 @@ def finish_profile(facts: pd.DataFrame, clean_customers: pd.DataFrame, *,
     p = p.reset_index()
     extra = ["open_quotes", "days_since_first_order"]
     columns = [c for layer in LAYERS.values() for c in layer]
-    return p[columns + extra].sort_values("customer_id", kind="stable").reset_index(drop=True)
+    p = p[columns + extra]
+    if not p["customer_id"].is_monotonic_increasing:  # facts come sorted: usually nothing to do
+        p = p.sort_values("customer_id", kind="stable")
+    return p.reset_index(drop=True)
 
 
 def _joined(mask: np.ndarray, names: list[str]) -> pd.Series:
@@ -767,23 +803,43 @@ def _joined(mask: np.ndarray, names: list[str]) -> pd.Series:
 
 def _insight_columns(f: pd.DataFrame) -> pd.DataFrame:
     """Step 4's layer from the per-tag facts, by step 4's own rule (insight.customer_insights):
-    main barrier / pain / desire, all of them with counts, and the playbook's answer."""
+    main barrier / pain / desire, all of them with counts, and the playbook's answer.
+
+    Per customer, the tags of a group are ranked as ``insight._summary`` ranks them — most
+    texts first, then the best source, then the taxonomy's order — straight from the matrix
+    of per-tag counts (no row per text).
+    """
     taxonomy = insight.load_taxonomy()
     order = {t: i for i, t in enumerate(taxonomy.index)}
-    parts = []
+    n = len(f)
+    out = {}
     for group in _INSIGHT_GROUPS:
-        cols = [(t, n, s) for g, t, n, s in _tag_columns() if g == group]
-        counts = f[[n for _, n, _ in cols]].to_numpy(dtype="int64")
-        rows, k = np.nonzero(counts)
-        reps = counts[rows, k]
+        cols = [(t, c, s) for g, t, c, s in _tag_columns() if g == group]
+        counts = f[[c for _, c, _ in cols]].to_numpy(dtype="int64")
         src = f[[s for _, _, s in cols]].to_numpy(dtype="float64", na_value=np.nan)
-        per_text = pd.DataFrame({
-            "customer_id": np.repeat(f.index.to_numpy()[rows], reps),
-            "tag": np.repeat(np.array([t for t, _, _ in cols], dtype=object)[k], reps),
-            "_source": np.repeat(src[rows, k], reps)})
-        s = insight._summary(per_text, f.index, order, group)
-        parts.append(s[[f"main_{group}", f"{group}s"]])
-    out = pd.concat(parts, axis=1)
+        rows, k = np.nonzero(counts)
+        times, source = counts[rows, k], src[rows, k]
+        rank_of = np.array([order[t] for t, _, _ in cols], dtype="int64")[k]
+        # customer, then most texts, then best source (a missing one last), then taxonomy order
+        sort = np.lexsort((rank_of, np.where(np.isnan(source), np.inf, source), -times, rows))
+        rows, k, times = rows[sort], k[sort], times[sort]
+        tags = np.array([t for t, _, _ in cols], dtype=object)[k]
+        labels = np.where(times == 1, tags, tags + " ×" + times.astype(str).astype(object))
+        first = np.r_[True, rows[1:] != rows[:-1]] if len(rows) else np.zeros(0, bool)
+        starts = np.flatnonzero(first)
+        which = np.cumsum(first) - 1
+        place = np.arange(len(rows)) - starts[which] if len(rows) else np.zeros(0, "int64")
+        listed = labels[starts].copy()
+        for j in range(1, int(place.max()) + 1 if len(place) else 0):
+            at = place == j
+            listed[which[at]] = listed[which[at]] + ", " + labels[at]
+        main = np.full(n, None, dtype=object)
+        main[rows[starts]] = tags[starts]
+        every = np.full(n, "", dtype=object)
+        every[rows[starts]] = listed
+        out[f"main_{group}"] = pd.array(main, dtype="str")
+        out[f"{group}s"] = pd.array(every, dtype="str")
+    out = pd.DataFrame(out, index=f.index)
     book = insight.playbook(taxonomy)
     out["barrier_message"] = out["main_barrier"].map(book["message_en"]).astype("str")
     out["barrier_offer"] = out["main_barrier"].map(book["offer_en"]).astype("str")
@@ -911,16 +967,25 @@ def lead_score(profile: pd.DataFrame, *, weights: dict | None = None,
     score = np.rint(points.sum(axis=1)).astype("int64")
     band = np.where(score >= b["hot"], "hot", np.where(score >= b["warm"], "warm", "cold"))
     order = np.argsort(-np.abs(points), axis=1, kind="stable")[:, :max_reasons]
-    rows = np.arange(len(profile))[:, None]
-    text = np.full(len(profile), "", dtype=object)
+    # the reasons depend only on the shown signals and their counts: write each distinct
+    # combination once (many customers share one), then hand it to every customer who has it
+    at = np.arange(len(profile))
+    key = np.zeros(len(profile), dtype="int64")
     for j in range(order.shape[1]):
-        sig = order[:, j]
-        pts = points[rows[:, 0], sig]
-        cnt = counts[rows[:, 0], sig]
+        for part in (order[:, j], counts[at, order[:, j]].view("int64")):
+            codes, uniques = pd.factorize(part)
+            key = pd.factorize(key * len(uniques) + codes)[0]
+    distinct, first = np.unique(key, return_index=True)
+    text = np.full(len(first), "", dtype=object)
+    for j in range(order.shape[1]):
+        sig = order[first, j]
+        pts = points[first, sig]
+        cnt = counts[first, sig]
         part = _reason_text(sig, cnt, pts, names)
         part = np.where(pts != 0, part, "")
         sep = np.where((text != "") & (part != ""), "; ", "")
         text = text + sep + part
+    text = text[np.searchsorted(distinct, key)] if len(key) else text
     return pd.DataFrame({"lead_score": score, "band": pd.array(band, dtype="str"),
                          "score_reasons": pd.array(text, dtype="str")}, index=profile.index)
 
@@ -966,6 +1031,87 @@ def _formatted(x: np.ndarray, spec: str) -> np.ndarray:
     return np.array([format(v, spec) for v in distinct], dtype=object)[where.reshape(-1)]
 
 
+# -- lifecycle ------------------------------------------------------------------------------------
+
+def _lifecycle_states(orders, recency, first_order, last_order, *,
+                      loyal_min_orders: int = LOYAL_MIN_ORDERS, at_risk_gaps: float = AT_RISK_GAPS,
+                      min_at_risk_days: int = MIN_AT_RISK_DAYS, lost_days: int = LOST_DAYS
+                      ) -> tuple[pd.Categorical, np.ndarray]:
+    """The lifecycle state (ordered categories :data:`LIFECYCLE_STATES`) and the usual gap
+    between orders in days (NaN below two orders), from the purchase columns."""
+    orders = pd.to_numeric(orders).fillna(0).to_numpy(dtype="float64")
+    recency = pd.to_numeric(recency).to_numpy(dtype="float64", na_value=np.nan)
+    span = (last_order - first_order).dt.days.to_numpy(dtype="float64", na_value=np.nan)
+    gap = np.where(orders >= 2, span / np.maximum(orders - 1, 1), np.nan)
+    silent = recency > np.maximum(at_risk_gaps * np.nan_to_num(gap, nan=np.inf),
+                                  min_at_risk_days)
+    code = np.select(
+        [orders < 1, recency > lost_days, (orders >= 2) & silent, orders >= loyal_min_orders,
+         orders >= 2],
+        [LIFECYCLE_STATES.index(s) for s in ("lead", "lost", "at_risk", "loyal", "repeat")],
+        LIFECYCLE_STATES.index("one_time"))
+    state = pd.Categorical.from_codes(code, categories=LIFECYCLE_STATES, ordered=True)
+    return state, gap
+
+
+def lifecycle(profile: pd.DataFrame, *, loyal_min_orders: int = LOYAL_MIN_ORDERS,
+              at_risk_gaps: float = AT_RISK_GAPS, min_at_risk_days: int = MIN_AT_RISK_DAYS,
+              lost_days: int = LOST_DAYS) -> pd.DataFrame:
+    """Add each customer's lifecycle state: lead, one-time, repeat, loyal, at risk or lost.
+
+    From the purchase columns of a profile snapshot (what a shop owner can see at that date):
+
+    - ``lead``: no completed order yet;
+    - ``lost``: no order for more than ``lost_days``;
+    - ``at_risk``: a repeat buyer (2+ completed orders) silent for longer than
+      ``at_risk_gaps`` times their own usual gap between orders (first to last order over the
+      gaps between them), and at least ``min_at_risk_days``;
+    - ``loyal``: ``loyal_min_orders`` or more completed orders, and not at risk or lost;
+    - ``repeat``: 2 or more completed orders, not loyal, at risk or lost;
+    - ``one_time``: a single completed order, not lost.
+
+    The profile itself carries this state in its purchase layer (``lifecycle``, with the
+    default thresholds), and the next best action reads it (:data:`NBA_RULES`).
+
+    Parameters
+    ----------
+    profile : DataFrame
+        A profile or snapshot with ``completed_orders``, ``first_order``, ``last_order`` and
+        ``recency_days`` (as :func:`c360lab.profitability.customer_table` and the profile
+        name them).
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``profile`` with ``lifecycle`` (ordered categories :data:`LIFECYCLE_STATES`)
+        and ``usual_gap_days`` (NaN for fewer than two orders).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"customer_id": list("ABCDE"), "completed_orders": [0, 1, 6, 6, 3],
+    ...     "first_order": pd.to_datetime([None, "2025-11-01", "2025-01-01", "2025-01-01",
+    ...                                    "2025-03-01"]),
+    ...     "last_order": pd.to_datetime([None, "2025-11-01", "2025-12-20", "2025-09-01",
+    ...                                   "2025-05-01"]),
+    ...     "recency_days": [None, 61, 12, 122, 245]})
+    >>> lifecycle(p)["lifecycle"].tolist()
+    ['lead', 'one_time', 'loyal', 'at_risk', 'lost']
+
+    Source: 001 §4.7 (signals that a customer's needs changed), §4.1 (repeat buying).
+    """
+    profitability._need(profile, ("completed_orders", "first_order", "last_order",
+                                  "recency_days"),
+                        "profile", "build_profile(...) or load_snapshot(...)")
+    state, gap = _lifecycle_states(
+        profile["completed_orders"], profile["recency_days"], profile["first_order"],
+        profile["last_order"], loyal_min_orders=loyal_min_orders, at_risk_gaps=at_risk_gaps,
+        min_at_risk_days=min_at_risk_days, lost_days=lost_days)
+    out = profile.copy()
+    out["lifecycle"] = pd.Series(state, index=out.index)
+    out["usual_gap_days"] = gap
+    return out
+
+
 # -- next best action -----------------------------------------------------------------------------
 
 #: After-sales care: a first order within this many days.
@@ -977,8 +1123,11 @@ PROMOTER_MIN = 9
 
 #: The rules, in order: the first rule whose condition holds — and, for a marketing action, whose
 #: customer has given marketing consent — decides. Non-marketing actions (a sales follow-up of an
-#: open request, after-sales care of an order) need no marketing consent; a customer for whom no
-#: rule fits gets the last one.
+#: open request, after-sales care of an order, a care check-in of a customer at risk) need no
+#: marketing consent; a customer for whom no rule fits gets the last one. A customer at risk
+#: (``lifecycle``, see :func:`lifecycle`: a repeat buyer silent for over twice their usual gap)
+#: gets a win-back offer with consent and a care check-in call without it — never the referral
+#: invite, which goes only to customers who are neither at risk nor lost.
 NBA_RULES = pd.DataFrame([
     ("follow_up_quote", "an open deal with a quote sent",
      "Sales call: follow up the quote (gọi chốt báo giá)", "phone (sales)", False),
@@ -986,8 +1135,13 @@ NBA_RULES = pd.DataFrame([
      "Consultation call on the open request (gọi tư vấn)", "phone (sales)", False),
     ("after_sales_care", f"first completed order within the last {CARE_DAYS} days",
      "After-sales care: usage guide and check-in (chăm sóc sau mua)", "phone (care)", False),
+    ("at_risk_win_back", "a customer at risk (lifecycle at_risk: silent for over "
+     f"{AT_RISK_GAPS:g}× their usual gap between orders)",
+     "Win-back offer before they lapse (ưu đãi giữ chân)", "email", True),
+    ("at_risk_check_in", "a customer at risk without marketing consent",
+     "Care check-in call: how is it going? (gọi hỏi thăm)", "phone (care)", False),
     ("referral_invite", f"a customer who is a promoter (last NPS ≥ {PROMOTER_MIN}) or loyal, "
-     f"ordered within {LAPSED_DAYS} days",
+     f"ordered within {LAPSED_DAYS} days, neither at risk nor lost",
      "Invite to the referral programme (mời giới thiệu)", "zalo_oa", True),
     ("win_back", f"a customer with no order for more than {LAPSED_DAYS} days",
      "Win-back offer (ưu đãi quay lại)", "email", True),
@@ -1016,12 +1170,19 @@ def _conditions(p: pd.DataFrame) -> dict[str, np.ndarray]:
     nps = p["nps_last"].astype("float64").to_numpy()
     loyal = p["loyalty"].notna().to_numpy() if "loyalty" in p.columns else np.zeros(len(p), bool)
     lapsed = recency > LAPSED_DAYS
+    state = (p["lifecycle"] if "lifecycle" in p.columns else _lifecycle_states(
+        p["completed_orders"], p["recency_days"], p["first_order"], p["last_order"])[0])
+    state = np.asarray(state, dtype=object)
+    at_risk = state == "at_risk"
+    slipping = at_risk | (state == "lost")
     band = p["band"].to_numpy(dtype=object)
     return {
         "follow_up_quote": (p["open_deals"].to_numpy() > 0) & (p["open_quotes"].to_numpy() > 0),
         "follow_up_request": p["open_deals"].to_numpy() > 0,
         "after_sales_care": cust & new,
-        "referral_invite": cust & ~lapsed & ((nps >= PROMOTER_MIN) | loyal),
+        "at_risk_win_back": cust & at_risk,
+        "at_risk_check_in": cust & at_risk,
+        "referral_invite": cust & ~lapsed & ~slipping & ((nps >= PROMOTER_MIN) | loyal),
         "win_back": cust & lapsed,
         "repeat_reminder": cust,
         "hot_lead_call": ~cust & (band == "hot"),
@@ -1038,7 +1199,10 @@ def next_best_action(profile: pd.DataFrame) -> pd.DataFrame:
     Rules are tried in order; the first that fits wins. A marketing rule fits only a customer
     with ``marketing_consent``; without it the customer falls through to a non-marketing
     action (a sales follow-up of an open deal, after-sales care of a recent order) or to "No
-    action: ask for consent at next contact".
+    action: ask for consent at next contact". A customer at risk (``lifecycle``: see
+    :func:`lifecycle`; computed from the purchase columns when the table lacks it) gets a
+    win-back offer with consent and a care check-in call without — never a referral invite,
+    nor does a lost customer.
 
     Returns
     -------
@@ -1170,8 +1334,17 @@ def card_html(profile: pd.DataFrame, customer_id: str) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _inert(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that start like a formula get a leading single quote; everything else as is."""
+def inert(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy where text cells that a spreadsheet would run as a formula (starting with ``=``,
+    ``+``, ``-``, ``@``, tab or carriage return) get a leading single quote; numbers stay numbers.
+
+    The one formula-injection protection of the package: every CSV/Excel it writes goes through it.
+
+    >>> inert(pd.DataFrame({"name": ["=1+2", "@SUM(A1)", "An"], "n": [-1, 2, 3]})).values.tolist()
+    [["'=1+2", -1], ["'@SUM(A1)", 2], ['An', 3]]
+
+    Source: OWASP, CSV injection.
+    """
     out = df.copy()
     for c in out.columns:
         s = out[c]
@@ -1182,6 +1355,36 @@ def _inert(df: pd.DataFrame) -> pd.DataFrame:
             bad = text.str.startswith(FORMULA_STARTS).fillna(False) & s.notna()
             out[c] = s.where(~bad, "'" + text)
     return out
+
+
+def _write_xlsx(df: pd.DataFrame, path: Path, sheet: str = "customer_360") -> Path:
+    """``df`` as one Excel sheet, streamed row by row with openpyxl's write-only mode, so
+    100,000 profiles take a minute and little memory (not the gigabytes of ``DataFrame.to_excel``)."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    ws.append([str(c) for c in df.columns])
+    cols = []
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            values = s.astype("object").where(s.notna(), None).tolist()
+        elif pd.api.types.is_bool_dtype(s.dtype):
+            values = [None if pd.isna(v) else bool(v) for v in s.astype("object")]
+        elif pd.api.types.is_integer_dtype(s.dtype):
+            values = [None if pd.isna(v) else int(v) for v in s.astype("object")]
+        elif pd.api.types.is_float_dtype(s.dtype):
+            values = [None if pd.isna(v) else float(v) for v in s.astype("object")]
+        else:
+            values = [None if (v is None or v is pd.NA or (isinstance(v, float) and v != v))
+                      else (v if isinstance(v, (str, int, float, bool)) else str(v))
+                      for v in s.astype("object")]
+        cols.append(values)
+    for row in zip(*cols):
+        ws.append(row)
+    wb.save(path)
+    return path
 
 
 def export_profile(profile: pd.DataFrame, path) -> Path:
@@ -1201,11 +1404,11 @@ def export_profile(profile: pd.DataFrame, path) -> Path:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ValueError(f"export to .csv or .xlsx, not {path.suffix or 'a file without suffix'}")
-    out = _inert(profile)
+    out = inert(profile)
     if suffix == ".csv":
         out.to_csv(path, index=False, encoding="utf-8-sig")
     else:
-        out.to_excel(path, index=False, engine="openpyxl", sheet_name="customer_360")
+        _write_xlsx(out, path)
     return path
 
 

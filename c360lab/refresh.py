@@ -14,13 +14,14 @@ The chain::
     history = snapshot_history("c360.duckdb")                      # every cut-off, stacked
     q3, q4 = (load_snapshot("c360.duckdb", d) for d in ("2025-10-01", "2026-01-01"))
     migration_matrix(q3, q4, column="band")                        # hot/warm/cold → ...
-    migration_matrix(lifecycle(q3), lifecycle(q4), column="lifecycle")   # loyal → at risk
+    migration_matrix(q3, q4, column="lifecycle")                   # loyal → at risk
     change_signals(clean, start="2025-10-01", end="2026-01-01")   # what moved this quarter
     run_log("c360.duckdb")                                         # the audit trail
 
 **The store** is one embedded DuckDB database file whose path you pass explicitly (nothing
 else is read or written). It holds four tables: ``snapshots`` (``as_of``, ``customer_id`` and
-the profile's columns, one row per customer and cut-off), ``facts`` (the mergeable per-customer
+the profile's columns, one row per customer and cut-off; a view stacking one table
+``snapshot_<as_of>`` per cut-off), ``facts`` (the mergeable per-customer
 facts of the latest cut-off, from :func:`c360lab.profile.profile_facts`), ``runs`` (the audit
 trail: when, cut-off, mode, rows read, customers, seconds) and ``columns`` (each stored table's
 pandas dtypes, so what you read back is what you wrote). Whole DataFrames go in with one
@@ -52,6 +53,9 @@ import pandas as pd
 
 from .contract import C360DataError, Problem
 from .profitability import UNKNOWN_SEGMENT, _bad_rows, _check, _need
+# the lifecycle states live in the profile's purchase layer (step 5); re-exported here, where
+# the migration matrices of the snapshots use them
+from .profile import LIFECYCLE_STATES, lifecycle
 
 __all__ = [
     "ALPHA",
@@ -156,18 +160,9 @@ SIGNALS = {
 NEW = "(new)"
 GONE = "(gone)"
 
-#: The customer lifecycle states of :func:`lifecycle`, from no purchase to lost.
-LIFECYCLE_STATES = ("lead", "one_time", "repeat", "loyal", "at_risk", "lost")
-#: Completed orders that make a customer loyal (with a recent order).
-LOYAL_MIN_ORDERS = 4
-#: A repeat buyer is at risk once their silence exceeds this many of their own usual gaps
-#: between orders (and at least MIN_AT_RISK_DAYS) ...
-AT_RISK_GAPS = 2.0
-MIN_AT_RISK_DAYS = 45
-#: ... and lost after this many days without an order.
-LOST_DAYS = 180
-
 _STORE_TABLES = ("snapshots", "facts", "runs", "columns")
+#: each cut-off's snapshot is the table ``snapshot_<as_of>``; ``snapshots`` is a view of them all
+_SNAPSHOT_PREFIX = "snapshot_"
 _MODES = ("auto", "full", "incremental")
 
 
@@ -281,6 +276,39 @@ def _restore(con, table: str, df: pd.DataFrame) -> pd.DataFrame:
         if str(df[name].dtype) != str(dtype):
             df[name] = df[name].astype(dtype)
     return df
+
+
+def _read_typed(con, table: str, query: str) -> pd.DataFrame:
+    """The rows of ``query`` (columns of ``table``, no categories) with the dtypes they were
+    written with, built straight from DuckDB's NumPy arrays (no conversion pass)."""
+    meta = con.execute("SELECT column_name, dtype FROM columns WHERE table_name = ? "
+                       "ORDER BY position", [table]).fetchall()
+    data = con.execute(query).fetchnumpy()
+    columns = {}
+    for name, dtype in meta:
+        if name not in data:
+            continue
+        v = data[name]
+        mask = np.ma.getmaskarray(v) if isinstance(v, np.ma.MaskedArray) else None
+        raw = np.ma.getdata(v)
+        if mask is not None and not mask.any():
+            mask = None
+        if dtype == "Int64":
+            values = raw.astype("int64") if mask is None else np.where(mask, 0, raw).astype(
+                "int64")
+            columns[name] = pd.arrays.IntegerArray(
+                values, np.zeros(len(raw), bool) if mask is None else mask)
+        elif dtype.startswith("datetime64") or dtype in ("int64", "float64", "bool"):
+            values = raw.astype(dtype, copy=False)
+            if mask is not None:
+                values = pd.Series(values).where(~mask).astype(dtype).to_numpy()
+            columns[name] = values
+        else:
+            values = raw.astype(object, copy=False)
+            if mask is not None:
+                values = np.where(mask, None, values)
+            columns[name] = pd.Series(values, dtype=object).astype(dtype)
+    return pd.DataFrame(columns, copy=False)
 
 
 def _write(con, table: str, df: pd.DataFrame, *, replace: bool) -> None:
@@ -416,14 +444,7 @@ def refresh(clean: dict, path, *, as_of, mode: str = "auto", weights=None) -> pd
 
         con.execute("BEGIN TRANSACTION")
         try:
-            snap = profile.copy()
-            snap.insert(0, "as_of", pd.Series(as_of, index=snap.index, dtype="datetime64[us]"))
-            if "snapshots" in _tables(con):
-                _same_columns(con, profile)
-                con.execute("DELETE FROM snapshots WHERE as_of = ?", [as_of.to_pydatetime()])
-                _write(con, "snapshots", snap, replace=False)
-            else:
-                _write(con, "snapshots", snap, replace=True)
+            _write_snapshot(con, profile, as_of)
             _write_facts(con, facts, as_of, changed=changed)
             run = pd.DataFrame({
                 "run_at": pd.Series([pd.Timestamp.now().floor("s")], dtype="datetime64[us]"),
@@ -438,6 +459,49 @@ def refresh(clean: dict, path, *, as_of, mode: str = "auto", weights=None) -> pd
             con.execute("ROLLBACK")
             raise
     return profile
+
+
+def _snapshot_table(as_of: pd.Timestamp) -> str:
+    return f"{_SNAPSHOT_PREFIX}{as_of:%Y%m%dT%H%M%S}"
+
+
+def _snapshot_tables(con) -> list[str]:
+    """The tables of the stored snapshots, one per cut-off, oldest first (their names sort as
+    their dates)."""
+    return sorted(t for t in _tables(con) if t.startswith(_SNAPSHOT_PREFIX))
+
+
+def _write_snapshot(con, profile: pd.DataFrame, as_of: pd.Timestamp) -> None:
+    """Keep ``profile`` as the snapshot of ``as_of`` (its rows with ``as_of`` in front): a table
+    of its own (a new table is written straight to the file, far cheaper at commit than
+    appending to one big table; a second run at the same cut-off replaces it), and
+    ``snapshots`` a view stacking them all."""
+    first = "snapshots" not in _tables(con)
+    if not first:
+        _same_columns(con, profile)
+    con.register("_incoming", _storable(profile))
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {_snapshot_table(as_of)} AS SELECT "
+                    "CAST(? AS TIMESTAMP) AS as_of, * FROM _incoming", [as_of.to_pydatetime()])
+    finally:
+        con.unregister("_incoming")
+    con.execute("CREATE OR REPLACE VIEW snapshots AS "
+                + " UNION ALL ".join(f"SELECT * FROM {t}" for t in _snapshot_tables(con)))
+    if first:
+        head = profile.iloc[:0].copy()
+        head.insert(0, "as_of", pd.Series([], dtype="datetime64[us]"))
+        con.register("_meta", _dtype_rows("snapshots", head))
+        try:
+            con.execute("DELETE FROM columns WHERE table_name = 'snapshots'")
+            con.execute("INSERT INTO columns SELECT * FROM _meta")
+        finally:
+            con.unregister("_meta")
+
+
+def _snapshot_rows(con, where: str = "") -> str:
+    """A query of every stored snapshot in its written order (``_row``: the row's place)."""
+    return " UNION ALL ".join(f"SELECT *, rowid AS _row FROM {t} {where}"
+                              for t in _snapshot_tables(con))
 
 
 def _write_facts(con, facts: pd.DataFrame, as_of: pd.Timestamp, *, changed) -> None:
@@ -497,8 +561,7 @@ def load_facts(store) -> pd.DataFrame:
     if not hasattr(store, "execute"):
         with _connect(store, must_exist=True) as con:
             return load_facts(con)
-    df = store.execute("SELECT * FROM facts").df()
-    df = _restore(store, "facts", df).drop(columns="facts_until")
+    df = _read_typed(store, "facts", "SELECT * EXCLUDE (facts_until) FROM facts")
     if not df["customer_id"].is_monotonic_increasing:  # an incremental run appends its rows
         df = df.sort_values("customer_id", kind="stable").reset_index(drop=True)
     return df
@@ -536,8 +599,7 @@ def load_snapshot(path, as_of=None) -> pd.DataFrame:
             "as_of", f"has no snapshot at {None if day is None else day.date()}",
             f"pick one of the stored cut-offs: {shown}")])
     with _connect(path) as con:
-        df = con.execute("SELECT * FROM snapshots WHERE as_of = ? ORDER BY rowid",
-                         [day.to_pydatetime()]).df()
+        df = con.execute(f"SELECT * FROM {_snapshot_table(day)} ORDER BY rowid").df()
         df = _restore(con, "snapshots", df)
     return df.drop(columns="as_of").reset_index(drop=True)
 
@@ -563,7 +625,8 @@ def snapshot_history(path, *, customer_id=None, columns=None) -> pd.DataFrame:
         if customer_id is not None:
             ids = [customer_id] if isinstance(customer_id, str) else list(customer_id)
             where, params = "WHERE customer_id IN (SELECT unnest(?))", [ids]
-        df = con.execute(f"SELECT * FROM snapshots {where} ORDER BY as_of, rowid", params).df()
+        df = con.execute(f"SELECT * EXCLUDE (_row) FROM ({_snapshot_rows(con)}) {where} "
+                         "ORDER BY as_of, _row", params).df()
         df = _restore(con, "snapshots", df)
     if columns is not None:
         keep = ["as_of", "customer_id"] + [c for c in columns if c not in ("as_of", "customer_id")]
@@ -622,7 +685,7 @@ def migration_matrix(before: pd.DataFrame, after: pd.DataFrame, *, column: str =
         ``key`` and ``column``.
     column : str
         The state to follow: ``"band"`` (hot/warm/cold), ``"segment"``, ``"journey_stage"``,
-        or ``"lifecycle"`` (see :func:`lifecycle`).
+        or ``"lifecycle"`` (the profile's column; :func:`c360lab.profile.lifecycle`).
     key : str
         The customer id column.
     normalize : bool, default False
@@ -684,67 +747,6 @@ def migration_matrix(before: pd.DataFrame, after: pd.DataFrame, *, column: str =
         total = counts.sum(axis=1)
         return counts.div(total.where(total > 0), axis=0).fillna(0.0)
     return counts
-
-
-def lifecycle(profile: pd.DataFrame, *, loyal_min_orders: int = LOYAL_MIN_ORDERS,
-              at_risk_gaps: float = AT_RISK_GAPS, min_at_risk_days: int = MIN_AT_RISK_DAYS,
-              lost_days: int = LOST_DAYS) -> pd.DataFrame:
-    """Add each customer's lifecycle state: lead, one-time, repeat, loyal, at risk or lost.
-
-    From the purchase columns of a profile snapshot (what a shop owner can see at that date):
-
-    - ``lead``: no completed order yet;
-    - ``lost``: no order for more than ``lost_days``;
-    - ``at_risk``: a repeat buyer (2+ completed orders) silent for longer than
-      ``at_risk_gaps`` times their own usual gap between orders (first to last order over the
-      gaps between them), and at least ``min_at_risk_days``;
-    - ``loyal``: ``loyal_min_orders`` or more completed orders, and not at risk or lost;
-    - ``repeat``: 2 or more completed orders, not loyal, at risk or lost;
-    - ``one_time``: a single completed order, not lost.
-
-    Parameters
-    ----------
-    profile : DataFrame
-        A profile or snapshot with ``completed_orders``, ``first_order``, ``last_order`` and
-        ``recency_days`` (as :func:`c360lab.profitability.customer_table` and the profile
-        name them).
-
-    Returns
-    -------
-    DataFrame
-        A copy of ``profile`` with ``lifecycle`` (ordered categories :data:`LIFECYCLE_STATES`)
-        and ``usual_gap_days`` (NaN for fewer than two orders).
-
-    Examples
-    --------
-    >>> p = pd.DataFrame({"customer_id": list("ABCDE"), "completed_orders": [0, 1, 6, 6, 3],
-    ...     "first_order": pd.to_datetime([None, "2025-11-01", "2025-01-01", "2025-01-01",
-    ...                                    "2025-03-01"]),
-    ...     "last_order": pd.to_datetime([None, "2025-11-01", "2025-12-20", "2025-09-01",
-    ...                                   "2025-05-01"]),
-    ...     "recency_days": [None, 61, 12, 122, 245]})
-    >>> lifecycle(p)["lifecycle"].tolist()
-    ['lead', 'one_time', 'loyal', 'at_risk', 'lost']
-
-    Source: 001 §4.7 (signals that a customer's needs changed), §4.1 (repeat buying).
-    """
-    _need(profile, ("completed_orders", "first_order", "last_order", "recency_days"),
-          "profile", "build_profile(...) or load_snapshot(...)")
-    orders = pd.to_numeric(profile["completed_orders"]).fillna(0).to_numpy(dtype="float64")
-    recency = pd.to_numeric(profile["recency_days"]).to_numpy(dtype="float64", na_value=np.nan)
-    span = (profile["last_order"] - profile["first_order"]).dt.days.to_numpy(
-        dtype="float64", na_value=np.nan)
-    gap = np.where(orders >= 2, span / np.maximum(orders - 1, 1), np.nan)
-    silent = recency > np.maximum(at_risk_gaps * np.nan_to_num(gap, nan=np.inf),
-                                  min_at_risk_days)
-    state = np.select(
-        [orders < 1, recency > lost_days, (orders >= 2) & silent, orders >= loyal_min_orders,
-         orders >= 2],
-        ["lead", "lost", "at_risk", "loyal", "repeat"], "one_time")
-    out = profile.copy()
-    out["lifecycle"] = pd.Categorical(state, categories=LIFECYCLE_STATES, ordered=True)
-    out["usual_gap_days"] = gap
-    return out
 
 
 # -- change signals -------------------------------------------------------------------------------

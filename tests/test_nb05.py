@@ -164,6 +164,12 @@ def _statements(clean) -> dict:
         "many buyers never gave consent": (no["is_customer"]).sum() > 0.3 * p["is_customer"].sum(),
         "buyers without consent get after-sales care while their order is recent":
             (no["action_rule"] == "after_sales_care").any(),
+        "buyers without consent get a check-in call from care when they go quiet":
+            (no["action_rule"] == "at_risk_check_in").any(),
+        "a customer at risk gets a win-back offer or a check-in call, never a referral invite":
+            not p.loc[p["lifecycle"] == "at_risk", "action_rule"].eq("referral_invite").any()
+            and p.loc[(p["lifecycle"] == "at_risk") & (p["open_deals"] == 0), "action_rule"]
+            .isin(["at_risk_win_back", "at_risk_check_in"]).all(),
     }
 
 

@@ -117,7 +117,8 @@ def _statements(clean):
     """Each sentence notebook 07 writes about the data (its markdown has no numbers), checked."""
     texts = insight.tag_texts(clean)
     days = [pd.Timestamp(d) for d in ("2025-04-01", "2025-07-01", "2025-10-01", "2026-01-01")]
-    snaps = {d: refresh.lifecycle(profile.build_profile(clean, as_of=d)) for d in days}
+    built = {d: profile.build_profile(clean, as_of=d) for d in days}
+    snaps = {d: refresh.lifecycle(built[d]) for d in days}
     slide = [refresh.migration_matrix(snaps[a], snaps[b], column="lifecycle",
                                       normalize=True).loc["loyal", "at_risk"]
              for a, b in zip(days[:-1], days[1:])]
@@ -138,6 +139,8 @@ def _statements(clean):
         q_start, q_end = refresh.quarter(label)
         quiet[label] = refresh.change_signals(clean, start=q_start, end=q_end, texts=texts)
     return {
+        "The profile's lifecycle column gives each customer a state (refresh.lifecycle recomputes "
+        "it)": all(built[d]["lifecycle"].equals(snaps[d]["lifecycle"]) for d in days),
         "The last quarter stands out: a clearly larger share of the loyal customers went quiet":
             slide[2] >= max(slide[:2]) + 0.08,
         "Decision time: one segment's deals now take much longer (cafés)":

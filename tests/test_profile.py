@@ -19,6 +19,7 @@ from c360lab.profile import (
     DEFAULT_WEIGHTS,
     FORMULA_STARTS,
     LAYERS,
+    LIFECYCLE_STATES,
     MARKETING_CHANNELS,
     NBA_RULES,
     backtest,
@@ -28,6 +29,7 @@ from c360lab.profile import (
     export_profile,
     finish_profile,
     lead_score,
+    lifecycle,
     next_best_action,
     profile_facts,
 )
@@ -230,6 +232,65 @@ def test_without_consent_a_marketing_rule_falls_through(hand_profile):
     assert not nba["action_channel"].isin(MARKETING_CHANNELS).any()
 
 
+def _with_loyal_promoter(hand: dict, *, consent: bool) -> dict:
+    """The hand-made company plus E: five monthly orders March–July 2025 (usual gap 30.5
+    days), NPS 10 in July — a loyal promoter, who then goes silent."""
+    e = dict(hand)
+    e["customers"] = pd.concat([hand["customers"], pd.DataFrame({
+        "customer_id": ["E"], "full_name": ["Võ Văn Em"], "segment": ["office"]})],
+        ignore_index=True)
+    e["crm_contacts"] = pd.concat([hand["crm_contacts"], pd.DataFrame({
+        "contact_id": ["K4"], "customer_id": ["E"], "created_date": T(["2025-02-01"]),
+        "marketing_consent": pd.array([consent], dtype="boolean"), "lead_source": ["seo"],
+        "customer_type": ["office"], "outlets": pd.array([pd.NA], dtype="Int64"),
+        "employees": pd.array([20], dtype="Int64"), "owner": ["Sales 2"],
+        "main_barrier": [None], "need": [None]})], ignore_index=True)
+    days = T(["2025-03-01", "2025-04-01", "2025-05-01", "2025-06-01", "2025-07-01"])
+    ids = [f"E{i}" for i in range(5)]
+    e["shop_orders"] = pd.concat([hand["shop_orders"], pd.DataFrame({
+        "order_id": ids, "customer_id": "E", "order_time": days, "channel": "hotline",
+        "status": "completed", "discount_vnd": pd.array([0] * 5, dtype="Int64"),
+        "shipping_vnd": pd.array([0] * 5, dtype="Int64")})], ignore_index=True)
+    e["order_lines"] = pd.concat([hand["order_lines"], pd.DataFrame({
+        "line_id": [f"L{i}" for i in ids], "order_id": ids, "category": "beans",
+        "quantity": pd.array([5] * 5, dtype="Int64"),
+        "unit_price_vnd": pd.array([250_000] * 5, dtype="Int64"),
+        "unit_cost_vnd": pd.array([140_000] * 5, dtype="Int64")})], ignore_index=True)
+    e["surveys"] = pd.concat([hand["surveys"], pd.DataFrame({
+        "response_id": ["S2"], "customer_id": ["E"], "submitted_at": T(["2025-07-05"]),
+        "nps": pd.array([10], dtype="Int64"), "comment": [None]})], ignore_index=True)
+    return e
+
+
+def test_lifecycle_is_in_the_purchase_layer_by_hand(hand_profile):
+    assert "lifecycle" in LAYERS["purchase"]
+    # A and C never ordered; B one order 12 days ago; D 2 orders, none for 214 days
+    assert hand_profile["lifecycle"].tolist() == ["lead", "one_time", "lead", "lost"]
+    assert list(hand_profile["lifecycle"].cat.categories) == list(LIFECYCLE_STATES)
+    pd.testing.assert_series_equal(lifecycle(hand_profile)["lifecycle"],
+                                   hand_profile["lifecycle"])
+
+
+@pytest.mark.parametrize("consent, rule, channel", [
+    (True, "at_risk_win_back", "email"), (False, "at_risk_check_in", "phone (care)")])
+def test_an_at_risk_loyal_promoter_gets_a_check_in_or_win_back_not_a_referral(
+        hand, consent, rule, channel):
+    e = _with_loyal_promoter(hand, consent=consent)
+    # 2025-08-01: 31 days after the fifth order: loyal, a promoter — the referral invite
+    loyal = build_profile(e, as_of=T("2025-08-01")).set_index("customer_id").loc["E"]
+    assert loyal["lifecycle"] == "loyal"
+    assert loyal["action_rule"] == ("referral_invite" if consent else "ask_consent")
+    # 2025-10-01: silent 92 days > 2 × 30.5 (and > 45): at risk, still ordered within 180 days
+    late = build_profile(e, as_of=T("2025-10-01")).set_index("customer_id").loc["E"]
+    assert late["lifecycle"] == "at_risk" and late["recency_days"] == 92
+    assert late["action_rule"] == rule and late["action_channel"] == channel
+    assert bool(NBA_RULES.set_index("rule").loc[rule, "marketing"]) == consent
+    # 2026-01-01: no order for 184 days: lost, the (marketing) win-back or asking for consent
+    lost = build_profile(e, as_of=AS_OF).set_index("customer_id").loc["E"]
+    assert lost["lifecycle"] == "lost"
+    assert lost["action_rule"] == ("win_back" if consent else "ask_consent")
+
+
 def test_a_profile_at_an_earlier_date_knows_only_the_past(hand):
     early = build_profile(hand, as_of=pd.Timestamp("2025-01-01")).set_index("customer_id")
     assert early.index.tolist() == ["D"]  # A, B and C have no record before 2025
@@ -347,6 +408,24 @@ def test_no_marketing_action_without_consent(world):
     assert not no["action_rule"].isin(marketing).any()
     # and those who consented do get marketing actions
     assert p.loc[p["marketing_consent"], "action_rule"].isin(marketing).mean() > 0.5
+
+
+@pytest.mark.parametrize("as_of", ["2025-10-01", "2026-01-01"])
+def test_no_referral_invite_to_a_customer_at_risk_or_lost(world, as_of):
+    p = build_profile(world.clean, as_of=pd.Timestamp(as_of))
+    pd.testing.assert_series_equal(lifecycle(p)["lifecycle"], p["lifecycle"])
+    slipping = p["lifecycle"].isin(["at_risk", "lost"])
+    assert (p["lifecycle"] == "at_risk").sum() > 0 and slipping.sum() > 0
+    assert not p.loc[slipping, "action_rule"].isin(["referral_invite"]).any()
+    # at risk: a win-back offer with consent, a care check-in without (unless a deal is open)
+    risk = p[(p["lifecycle"] == "at_risk") & (p["open_deals"] == 0)]
+    assert set(risk["action_rule"]) <= {"at_risk_win_back", "at_risk_check_in"}
+    assert (risk["marketing_consent"] == (risk["action_rule"] == "at_risk_win_back")).all()
+    # and the consent property still holds
+    marketing = set(NBA_RULES.loc[NBA_RULES["marketing"], "rule"])
+    no = p[~p["marketing_consent"]]
+    assert not no["action_rule"].isin(marketing).any()
+    assert not no["action_channel"].isin(MARKETING_CHANNELS).any()
 
 
 @pytest.mark.parametrize("t0, t", [("2024-06-01", "2025-01-01"), ("2025-07-01", "2026-01-01"),

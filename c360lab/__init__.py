@@ -28,7 +28,8 @@ _LAZY = {
 }
 _SUBMODULES = {"contract", "datasets", "vietnam", "exercises", "notebook", "cli", "plots", "widgets",
                "profitability", "identity", "journey", "insight", "validation", "refresh",
-               "profile", "clv", "kpi", "reverse_funnel", "automation"}
+               "profile", "clv", "kpi", "reverse_funnel", "automation", "pipeline", "report",
+               "anonymize", "mapping"}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 

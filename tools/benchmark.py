@@ -1,6 +1,6 @@
 """Measure the course's speed and memory targets; exit 1 if one is missed.
 
-    python tools/benchmark.py            # everything (about six minutes)
+    python tools/benchmark.py            # everything (about ten minutes)
     python tools/benchmark.py --quick    # skip the 100,000-customer run
 
 Each measurement runs in a fresh Python process, so imports, caches and peak memory are those a
@@ -63,6 +63,7 @@ def bench_generate(n: int, limit_s: float, limit_mib: float | None,
         if clean_limit_s:
             rows += bench_clean(clean_limit_s, tmp, n)
             rows += bench_steps_3_to_9(tmp, n)
+            rows += bench_cli_profile(tmp, n)
     return rows
 
 
@@ -132,15 +133,16 @@ tmp.cleanup()"""
 
 def bench_refresh(data_dir: str | None = None, n: int = 3000, speed_up: float = 3.0
                   ) -> list[tuple]:
-    """Step 7: the incremental monthly refresh against a full one (and a full rebuild)."""
+    """Step 7: the incremental monthly refresh against a full rebuild (the target: the issue's
+    "a full rebuild" is ``build_profile``, the stricter yardstick) and a full refresh."""
     r = child(_REFRESH, setup=_REFRESH_SETUP.format(data_dir=data_dir),
               extra=', "build": build_s, "full": full_s, "inc": inc_s')
     return [(f"full refresh (rebuild + store), {n:,} customers", f"{r['full']:.1f} s", "", True),
             (f"  build_profile, {n:,} customers", f"{r['build']:.1f} s", "", True),
             (f"  incremental monthly refresh, {n:,} customers", f"{r['inc']:.1f} s", "", True),
-            ("  full refresh / incremental", f"{r['full'] / r['inc']:.1f}×",
-             f">= {speed_up:g}×", r["full"] / r["inc"] >= speed_up),
-            ("  build_profile / incremental", f"{r['build'] / r['inc']:.1f}×", "", True)]
+            ("  build_profile / incremental", f"{r['build'] / r['inc']:.1f}×",
+             f">= {speed_up:g}×", r["build"] / r["inc"] >= speed_up),
+            ("  full refresh / incremental", f"{r['full'] / r['inc']:.1f}×", "", True)]
 
 
 def step(name: str, body: str, limit_s: float, data_dir: str | None, n: int,
@@ -194,6 +196,57 @@ def bench_notebooks(limit_s: float = 20.0) -> list[tuple]:
     return rows
 
 
+_ORDERS_1M = """
+import numpy as np, pandas as pd
+rng = np.random.default_rng(7)
+n = {n}
+day = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 730, n), unit="D")
+amount = rng.integers(50, 50_000, n) * 1000
+pd.DataFrame({{"Mã đơn": [f"OD-{{i:08d}}" for i in range(n)],
+              "Khách hàng": [f"KH-{{i:06d}}" for i in rng.integers(0, 200_000, n)],
+              "Ngày": day.strftime("%d/%m/%Y"), "Thành tiền": amount,
+              "Giá vốn": amount * 6 // 10}}).to_csv({path!r}, index=False, encoding="utf-8")
+"""
+
+
+def bench_validate_1m(limit_s: float = 30.0, n: int = 1_000_000) -> list[tuple]:
+    """Read and validate a 1,000,000-row orders export through the "orders" preset."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "orders.csv")
+        r = child(f"from c360lab import mapping\n"
+                  f"ing = mapping.read_exports({tmp!r}, 'orders', today='2026-01-01')\n"
+                  f"assert int(ing.accounting['used'].sum()) == 2 * {n}",
+                  setup=_ORDERS_1M.format(n=n, path=path))
+    return [(f"read + validate a {n:,}-row orders CSV", f"{r['seconds']:.1f} s",
+             f"<= {limit_s:g} s", r["seconds"] <= limit_s),
+            (f"  peak memory, {n:,}-row orders CSV", f"{r['peak_mib']:.0f} MiB", "", True)]
+
+
+def bench_cli_profile(data_dir: str | None = None, n: int = 3000, *, mapping: str | None = None
+                      ) -> list[tuple]:
+    """``c360lab profile DIR --out OUT`` end to end, as a team runs it: a fresh process, reading
+    the exports, all the analyses and every output file. Targets: 30 s on the default sample;
+    5 minutes and 8 GiB on 100,000 customers."""
+    big = n >= 100_000
+    limit_s, limit_mib = (300, 8 * 1024) if big else (30, None)
+    folder = data_dir if data_dir is not None else str(ROOT / "data")
+    with tempfile.TemporaryDirectory() as tmp:
+        argv = ["profile", folder, "--out", str(Path(tmp) / "out")]
+        argv += ["--mapping", mapping] if mapping else []
+        r = child("import contextlib, io, os\nos.environ['TQDM_DISABLE'] = '1'\n"
+                  "from c360lab import cli\n"
+                  f"with contextlib.redirect_stdout(io.StringIO()):\n"
+                  f"    assert cli.main({argv!r}) == 0",
+                  extra=', "files": len(os.listdir(' + repr(str(Path(tmp) / "out")) + '))')
+    rows = [(f"c360lab profile, {n:,} customers", f"{r['seconds']:.1f} s", f"<= {limit_s:g} s",
+             r["seconds"] <= limit_s),
+            (f"  files written, {n:,} customers", f"{r['files']}", "", r["files"] > 0)]
+    rows.append((f"  peak memory, {n:,} customers", f"{r['peak_mib']:,.0f} MiB",
+                 f"<= {limit_mib:,.0f} MiB" if limit_mib else "",
+                 r["peak_mib"] <= limit_mib if limit_mib else True))
+    return rows
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-customer run")
@@ -201,7 +254,8 @@ def main(argv=None) -> int:
     rows = bench_import() + bench_generate(3000, 10, None)
     if not args.quick:
         rows += bench_generate(100_000, 120, 4096, clean_limit_s=60)
-    rows += bench_clean() + bench_steps_3_to_9() + bench_notebooks()
+        rows += bench_validate_1m()
+    rows += bench_clean() + bench_steps_3_to_9() + bench_cli_profile() + bench_notebooks()
     width = max(len(r[0]) for r in rows)
     for name, value, target, ok in rows:
         print(f"{'ok  ' if ok else 'MISS'} {name:<{width}}  {value:>12}  {target}")

@@ -246,7 +246,7 @@ def sample_results(raw):
     return pipeline.run(raw)
 
 
-@pytest.mark.parametrize("preset", ["hubspot", "odoo"])
+@pytest.mark.parametrize("preset", ["hubspot", "zoho", "salesforce", "odoo"])
 def test_round_trip_gives_the_same_profile_and_every_other_output(preset, raw, sample_results,
                                                                   tmp_path):
     """The seven steps on the tables read back through a preset (CSV and Excel) give the same

@@ -45,6 +45,20 @@ def assert_solution_passes(question, namespace, capsys):
     assert capsys.readouterr().out.startswith(f"✓ {question.name} — correct!")
 
 
+def markdown_numbers(notebook: str) -> set[str]:
+    """The numbers a notebook's markdown writes, links and inline code left out: they must be
+    rules, thresholds and names, never figures of the data, which would go stale."""
+    import json
+    import re
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / notebook
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    text = re.sub(r"\([^)]*\.ipynb\)|\[[^\]]*\]|`[^`]*`", " ", text)
+    return {f.rstrip(".,:") for f in re.findall(r"\d[\d.,\-–]*(?:kg|%)?", text)} - {""}
+
+
 @pytest.fixture(scope="session")
 def raw():
     """The shipped sample's raw exports, typed (``datasets.load_raw``)."""

@@ -12,7 +12,7 @@ from c360lab import datasets, identity, plots, profitability, widgets  # noqa: E
 from c360lab.exercises import exercises_of  # noqa: E402
 from c360lab.exercises import nb01 as ex  # noqa: E402
 
-from conftest import assert_solution_passes, differing  # noqa: E402
+from conftest import assert_solution_passes, differing, markdown_numbers  # noqa: E402
 
 NAMES = ["q1", "q2", "q3", "q4"]
 MARKETPLACES = ["shopee", "tiktok_shop"]
@@ -307,19 +307,9 @@ def test_the_notebooks_statements_hold_on_every_seed(world):
 
 
 def test_the_notebook_text_has_no_numbers_from_the_data():
-    """Markdown numbers would go stale with the data; only rules and thresholds may appear."""
-    import json
-    import re
-    from pathlib import Path
-
-    path = (Path(__file__).resolve().parent.parent / "notebooks"
-            / "01_most_profitable_customers.ipynb")
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    text = re.sub(r"\([^)]*\.ipynb\)|\[[^\]]*\]", " ", text)  # links and their labels
+    """Markdown numbers would go stale with the data; only rules and names may appear."""
     allowed = {"0", "1", "2", "3", "4", "5", "6", "7", "10", "20", "25", "30", "50", "100", "360",
                "001", "00", "01", "02", "03", "05", "4.1", "555", "5%", "20%", "25%", "30%", "50%",
                "10%"}
-    found = set(re.findall(r"\d[\d.,]*%?", text))
-    found = {f.rstrip(".,") for f in found}
+    found = markdown_numbers("01_most_profitable_customers.ipynb")
     assert found <= allowed, f"numbers in the notebook's text: {sorted(found - allowed)}"

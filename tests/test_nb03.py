@@ -13,7 +13,7 @@ from c360lab import datasets, journey, plots, widgets  # noqa: E402
 from c360lab.exercises import exercises_of  # noqa: E402
 from c360lab.exercises import nb03 as ex  # noqa: E402
 
-from conftest import assert_solution_passes, differing  # noqa: E402
+from conftest import assert_solution_passes, differing, markdown_numbers  # noqa: E402
 
 NAMES = ["q1", "q2", "q3", "q4"]
 
@@ -261,15 +261,7 @@ def test_the_notebooks_statements_hold_on_every_seed(world):
 
 def test_the_notebook_text_has_no_numbers_from_the_data():
     """Markdown numbers would go stale with the data; only rules and names may appear."""
-    import json
-    import re
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "notebooks" / "03_customer_journey.ipynb"
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    text = re.sub(r"\([^)]*\.ipynb\)|\[[^\]]*\]", " ", text)  # links and their labels
     allowed = {"1", "2", "3", "4", "5", "6", "00", "001", "002", "02", "03", "04", "4.2", "4.3",
                "2026-01-01", "1kg", "30-", "0"}
-    found = {f.rstrip(".,") for f in re.findall(r"\d[\d.,\-]*(?:kg|%)?", text)}
+    found = markdown_numbers("03_customer_journey.ipynb")
     assert found <= allowed, f"numbers in the notebook's text: {sorted(found - allowed)}"

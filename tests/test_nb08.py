@@ -12,7 +12,7 @@ from c360lab import reverse_funnel as rf  # noqa: E402
 from c360lab.exercises import exercises_of  # noqa: E402
 from c360lab.exercises import nb08 as ex  # noqa: E402
 
-from conftest import assert_solution_passes, differing  # noqa: E402
+from conftest import assert_solution_passes, differing, markdown_numbers  # noqa: E402
 
 NAMES = ["q1", "q2", "q3", "q4"]
 YEAR = ("2025-01-01", "2026-01-01")
@@ -204,17 +204,8 @@ def test_the_notebooks_statements_hold_on_every_seed(world):
 
 def test_the_notebook_text_has_no_numbers_from_the_data():
     """Markdown numbers would go stale with the data; only rules and names may appear."""
-    import json
-    import re
-    from pathlib import Path
-
-    path = (Path(__file__).resolve().parent.parent / "notebooks"
-            / "08_reverse_funnel_and_relationship_kpis.ipynb")
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    text = re.sub(r"\([^)]*\.ipynb\)|\[[^\]]*\]", " ", text)  # links and their labels
     allowed = {"1", "2", "3", "4", "5", "7", "8", "9", "10", "12", "100", "365", "000", "003",
                "004", "0", "6", "2025", "2025-01-01", "2026-01-01", "9–10", "0–6", "7–8",
                "1–5", "1–7", "100%", "−100", "03", "08", "12-", "360"}
-    found = {f.rstrip(".,") for f in re.findall(r"\d[\d.,\-–]*%?", text)}
+    found = markdown_numbers("08_reverse_funnel_and_relationship_kpis.ipynb")
     assert found <= allowed, f"numbers in the notebook's text: {sorted(found - allowed)}"

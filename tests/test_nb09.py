@@ -15,7 +15,7 @@ from c360lab import automation, datasets, kpi, plots, widgets  # noqa: E402
 from c360lab.exercises import exercises_of  # noqa: E402
 from c360lab.exercises import nb09 as ex  # noqa: E402
 
-from conftest import assert_solution_passes, differing  # noqa: E402
+from conftest import assert_solution_passes, differing, markdown_numbers  # noqa: E402
 
 NAMES = ["q1", "q2", "q3"]
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "09_automation_playbook.ipynb"
@@ -212,12 +212,9 @@ def _markdown() -> list[str]:
 
 def test_the_notebook_text_has_no_numbers_from_the_data():
     """Markdown numbers would go stale with the data; only rules and names may appear."""
-    text = " ".join(_markdown())
-    text = re.sub(r"\([^)]*\.ipynb\)|\[[^\]]*\]|`[^`]*`", " ", text)  # links, labels, code
     allowed = {"1", "2", "3", "4", "5", "6", "00", "002", "003", "004", "01", "08", "09", "10",
                "0", "7", "9", "11", "95%", "0–6", "2025", "360"}
-    found = {f.rstrip(".,:") for f in re.findall(r"\d[\d.,\-]*(?:kg|%)?", text)}
-    found = {f for f in found if f}
+    found = markdown_numbers("09_automation_playbook.ipynb")
     assert found <= allowed, f"numbers in the notebook's text: {sorted(found - allowed)}"
 
 

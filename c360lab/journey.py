@@ -122,7 +122,8 @@ DROP_POINTS = {
     "no return after purchase": "one completed order, no second one, no referral",
 }
 
-_UNKNOWN_SOURCE = "unknown"
+#: the lead source of a customer the CRM never recorded
+UNKNOWN_SOURCE = "unknown"
 _DEAL_DATES = ("inquiry_date", "consultation_date", "quote_date", "negotiation_date",
                "closed_date")
 #: table -> (required columns, columns that may be blank)
@@ -338,7 +339,7 @@ def customer_stages(clean: dict, *, as_of: pd.Timestamp = TODAY) -> pd.DataFrame
                else pd.Series(pd.NA, index=customers.index, dtype="str"))
     out["segment"] = segment.astype("str").where(segment.notna() & (segment.astype("str")
                                                  .str.strip() != ""), UNKNOWN_SEGMENT)
-    out["lead_source"] = _first_sources(crm, ids, limit) if crm is not None else _UNKNOWN_SOURCE
+    out["lead_source"] = _first_sources(crm, ids, limit) if crm is not None else UNKNOWN_SOURCE
     mine = own.astype(bool)
     out["first_touch"] = _touch_at(pos[mine], t[mine], touch[mine], n, first=True)
     out["last_touch"] = _touch_at(pos[mine], t[mine], touch[mine], n, first=False)
@@ -366,7 +367,7 @@ def _first_sources(crm: pd.DataFrame, ids: pd.Index, limit: int) -> np.ndarray:
     p = pos[keep][order]
     src = c["lead_source"].astype("str").to_numpy()[keep][order]
     first = np.r_[True, p[1:] != p[:-1]] if len(p) else np.array([], dtype=bool)
-    out = np.full(len(ids), _UNKNOWN_SOURCE, dtype=object)
+    out = np.full(len(ids), UNKNOWN_SOURCE, dtype=object)
     out[p[first]] = src[first]
     return pd.array(out, dtype="str")
 

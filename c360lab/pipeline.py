@@ -70,8 +70,8 @@ class Analysis:
 
 ANALYSES: tuple[Analysis, ...] = (
     Analysis("identity", "2", "One customer ID", "identity.resolve",
-             (tuple(f"{t}" for t in ("crm_contacts", "shop_orders", "inbox_messages", "tickets",
-                                     "surveys", "community", "automation_sends")),),
+             (("crm_contacts", "shop_orders", "inbox_messages", "tickets", "surveys",
+               "community", "automation_sends"),),
              "one customer_id on every record, and the customers table"),
     Analysis("profitability", "1", "Most profitable customers", "profitability.customer_table",
              ("shop_orders.order_time", _AMOUNT),

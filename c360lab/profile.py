@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import insight, journey, profitability
+from . import insight, journey, kpi, profitability
 from .contract import CATEGORIES, ORDER_CHANNELS, C360DataError, Problem
 from .datasets import TODAY
 from .profitability import _bad_rows, _check
@@ -1119,7 +1119,7 @@ CARE_DAYS = 30
 #: Win-back: no order for more than this many days.
 LAPSED_DAYS = 180
 #: Referral invite: a last NPS of at least this (a promoter, 003).
-PROMOTER_MIN = 9
+PROMOTER_MIN = kpi.PROMOTER_MIN
 
 #: The rules, in order: the first rule whose condition holds — and, for a marketing action, whose
 #: customer has given marketing consent — decides. Non-marketing actions (a sales follow-up of an

@@ -81,7 +81,7 @@ ASSUMED_TARGET_LABEL = "young households from TikTok ads"
 #: the lead source of buyers who were never entered in the sales CRM
 NO_LEAD_RECORD = "no_lead_record"
 #: the lead source of leads whose CRM records never say where they came from (as in step 3)
-UNKNOWN_SOURCE = "unknown"
+UNKNOWN_SOURCE = journey.UNKNOWN_SOURCE
 #: ads-account channel (``marketing_spend.channel``) → the CRM lead source its leads arrive as.
 #: Zalo ads bring Zalo OA followers; Google search ads bring search visitors, whom the CRM
 #: records as ``seo``. Lead sources with no channel here (seo without Google ads, showroom,

@@ -25,6 +25,7 @@ Source: 001 §1.3 (layer 4) and §4.4.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -270,11 +271,28 @@ def load_taxonomy(*extra_files) -> pd.DataFrame:
 
     Source: 001 §1.3 (layer 4: pains, desires, barriers) and §4.4 (the common barriers).
     """
+    if not extra_files:
+        return _shipped_taxonomy().copy()
+    tags: dict = _shipped_tags()
+    for path in extra_files:
+        _merge(tags, _read_toml(path, str(path)), str(path))
+    return _taxonomy_table(tags)
+
+
+def _shipped_tags() -> dict:
     tags: dict = {}
     shipped = resources.files("c360lab").joinpath("data", _SHIPPED)
     _merge(tags, _read_toml(shipped, _SHIPPED), _SHIPPED)
-    for path in extra_files:
-        _merge(tags, _read_toml(path, str(path)), str(path))
+    return tags
+
+
+@functools.cache
+def _shipped_taxonomy() -> pd.DataFrame:
+    """The shipped taxonomy, read once (callers get a copy)."""
+    return _taxonomy_table(_shipped_tags())
+
+
+def _taxonomy_table(tags: dict) -> pd.DataFrame:
     rows = [{"tag": t, "group": f["group"], "level": f["level"], "label_vi": f["vi"],
              "label_en": f["en"], "keywords_vi": f["keywords_vi"],
              "keywords_en": f["keywords_en"], "exact_vi": f["exact_vi"],
@@ -415,12 +433,16 @@ def tag(texts, *, taxonomy: pd.DataFrame | None = None) -> pd.DataFrame:
         for tag_id in sorted(by_tag, key=order.get):
             rows.append((code, tag_id, *by_tag[tag_id]))
     per_text = pd.DataFrame(rows, columns=["code", "tag", "evidence", "score"])
-    position = pd.Series(np.arange(len(s)))
-    hits = position.groupby(codes).agg(list)  # each distinct text -> the positions holding it
-    per_text = per_text[per_text["code"].isin(hits.index)]
-    out = per_text.assign(position=per_text["code"].map(hits)).explode("position")
-    out = out.sort_values(["position"], kind="stable")
-    positions = out["position"].to_numpy(dtype="int64")
+    # each tag of a distinct text, once per position holding that text, in position order
+    where = np.argsort(codes, kind="stable")[int((codes < 0).sum()):]  # positions by text
+    many = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    first = np.cumsum(many) - many  # where each text's positions start in `where`
+    code = per_text["code"].to_numpy(dtype="int64")
+    row = np.repeat(np.arange(len(per_text)), many[code])
+    nth = np.arange(len(row)) - np.repeat(np.cumsum(many[code]) - many[code], many[code])
+    positions = where[first[code][row] + nth] if len(row) else np.zeros(0, dtype="int64")
+    sort = np.argsort(positions, kind="stable")
+    out, positions = per_text.iloc[row[sort]], positions[sort]
     result = pd.DataFrame({
         "row": s.index.to_numpy()[positions] if len(out) else np.array([], dtype="object"),
         "tag": out["tag"].to_numpy(dtype="object"),
@@ -668,16 +690,25 @@ def detailed_segments(clean: dict, *, small_cafe_max_outlets: int = SMALL_CAFE_M
     Source: 001 §1.3 (firmographics: company size), DESIGN story 4 (small cafés ≤ 2 outlets).
     """
     _need_columns(clean, [("customers", "customer_id"), ("customers", "segment")])
-    customers = clean["customers"]
-    segment = customers.set_index("customer_id")["segment"].astype("object").fillna("unknown")
+    segment = clean["customers"].set_index("customer_id")["segment"]
+    most = pd.Series(np.nan, index=segment.index)
     if "crm_contacts" in clean and "outlets" in clean["crm_contacts"].columns:
         crm = clean["crm_contacts"]
         outlets = pd.to_numeric(crm["outlets"], errors="coerce").astype("float")
         most = outlets.groupby(crm["customer_id"]).max().reindex(segment.index)
-        cafe = segment == "cafe"
-        segment = segment.mask(cafe & (most <= small_cafe_max_outlets), "small_cafe")
-        segment = segment.mask(cafe & (most > small_cafe_max_outlets), "cafe_chain")
-    return segment.astype("str").rename("segment")
+    return _split_cafes(segment, most, small_cafe_max_outlets)
+
+
+def _split_cafes(segment: pd.Series, outlets: pd.Series, small_cafe_max_outlets: int
+                 ) -> pd.Series:
+    """The rule of :func:`detailed_segments`, given each customer's largest number of outlets
+    (aligned with ``segment``; missing when no contact records it)."""
+    seg = segment.astype("object").fillna("unknown").to_numpy()
+    most = pd.to_numeric(outlets, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    cafe = seg == "cafe"
+    out = np.where(cafe & (most <= small_cafe_max_outlets), "small_cafe",
+                   np.where(cafe & (most > small_cafe_max_outlets), "cafe_chain", seg))
+    return pd.Series(out, index=segment.index, dtype="str", name="segment")
 
 
 def customer_insights(clean: dict, *, tags: pd.DataFrame | None = None,

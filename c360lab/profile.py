@@ -172,6 +172,8 @@ _MAXS = ("last_seen", "last_order", "consent_yes_at", "consent_no_at", "outlets"
 #: value column -> its time column; the value of the latest (last) or earliest (first) record
 _LASTS = {"customer_type": "firmographic_at", "owner": "owner_at", "nps_last": "nps_at"}
 _FIRSTS = {"lead_source": "lead_source_at"}
+_PAIRS = {**_LASTS, **_FIRSTS}
+_PAIR_TIMES = set(_PAIRS.values())
 #: step 4's layer, per group and tag: texts whose main tag of the group it is (a sum), and the
 #: best source rank among them (a minimum; see insight.SOURCE_RANK)
 _INSIGHT_GROUPS = ("barrier", "pain", "desire")
@@ -236,15 +238,14 @@ def _reduce(parts: list[pd.DataFrame]) -> pd.DataFrame:
     codes = [ids.get_indexer(k) for k in keys]
     n = len(ids)
     dtypes = _fact_dtypes()
-    times = set(_LASTS.values()) | set(_FIRSTS.values())
     out = {}
     for c in dict.fromkeys(c for p in parts for c in p.columns):
-        if c == "customer_id" or c in times:
+        if c == "customer_id" or c in _PAIR_TIMES:
             continue
         have = [(code, p[c]) for code, p in zip(codes, parts) if c in p.columns]
         how = _kind(c)
         if how == "pair":
-            at = (_LASTS | _FIRSTS)[c]
+            at = _PAIRS[c]
             f = pd.concat([pd.DataFrame({"_code": code, c: p[c].to_numpy(), at: p[at].to_numpy(),
                                          "_part": i})
                            for i, (code, p) in enumerate(zip(codes, parts)) if c in p.columns],
@@ -290,7 +291,7 @@ def _empty_facts() -> pd.DataFrame:
 
 
 _FACT_DTYPES = {**{c: "int64" for c in _SUMS}, **{c: "datetime64[us]" for c in _MINS + _MAXS},
-                **{c: "datetime64[us]" for c in (*_LASTS.values(), *_FIRSTS.values())},
+                **{c: "datetime64[us]" for c in _PAIRS.values()},
                 "customer_type": "str", "owner": "str", "lead_source": "str",
                 "outlets": "Int64", "employees": "Int64", "nps_last": "Int64"}
 
@@ -400,8 +401,7 @@ def profile_facts(clean: dict, *, since: pd.Timestamp | None = None,
                                    "last_seen": d[time].to_numpy()}))
 
     # journey (step 3): stage dates known at `until`, kept when they fall in the window
-    stages = journey.customer_stages(_stage_inputs(clean, since, until), as_of=until)
-    st = stages[["customer_id", *journey.JOURNEY_STAGES]].copy()
+    st = journey.stage_dates(_stage_inputs(clean, since, until), as_of=until)
     for s in journey.JOURNEY_STAGES:
         st[s] = st[s].where(_in(st[s], since, until))
     st = st[st[list(journey.JOURNEY_STAGES)].notna().any(axis=1)]
@@ -537,9 +537,10 @@ def _stage_inputs(clean: dict, since, until) -> dict:
     before the window of the customers who ordered, referred or joined the community in it —
     the only history a stage date in the window depends on (the first completed order is the
     experience, the second the loyalty, and a referral or a community join after the first
-    order is loyalty too). A stage date computed from this is never earlier than the true one;
-    where it is later, the true one lies before the window and the earlier window's facts hold
-    it, so :func:`combine_facts` (the minimum) gives exactly the full history's date.
+    order is loyalty too), so only their first two such orders. A stage date computed from
+    this is never earlier than the true one; where it is later, the true one lies before the
+    window and the earlier window's facts hold it, so :func:`combine_facts` (the minimum)
+    gives exactly the full history's date.
     """
     if since is None:
         return clean
@@ -572,6 +573,12 @@ def _stage_inputs(clean: dict, since, until) -> dict:
         before = ((orders["status"] == "completed").to_numpy(dtype=bool, na_value=False)
                   & (orders["order_time"] < since).to_numpy(dtype=bool, na_value=False))
         before[before] = orders.loc[before, "customer_id"].astype("str").isin(who).to_numpy()
+        # of those, each customer's first two (by time, then row): all the stages look at
+        rows = np.flatnonzero(before)
+        person = pd.factorize(orders["customer_id"].to_numpy(dtype=object)[rows])[0]
+        rank = np.lexsort((rows, orders["order_time"].to_numpy()[rows], person))
+        nth = np.arange(len(rank)) - np.searchsorted(person[rank], person[rank], side="left")
+        before[rows[rank[nth >= 2]]] = False
         out["shop_orders"] = orders[keep | before]
     # only the customers with a record in the window get a stage date in it
     customers = clean["customers"]
@@ -646,20 +653,95 @@ def combine_facts(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         if not isinstance(df, pd.DataFrame) or "customer_id" not in df.columns:
             raise C360DataError(name, [Problem("customer_id", "is missing",
                                                "pass the output of profile_facts(...)")])
-    # Only the customers with new facts (or, in facts not made by profile_facts, with several
-    # rows) need merging; every other row of the old facts is already its customer's facts.
-    old = old[old["customer_id"].notna().to_numpy()]
-    ids = old["customer_id"].astype("str")
-    touched = (ids.isin(new["customer_id"].astype("str")) | ids.duplicated(keep=False)
-               ).to_numpy()
-    merged = _reduce([old[touched], new])
-    # one table of both (every column typed), then one take: the untouched old rows and the
-    # merged ones, in customer order
-    both = pd.concat([_typed(old.set_index(ids.rename("customer_id")).drop(
-        columns="customer_id")), merged], ignore_index=True)
-    rows = np.concatenate([np.flatnonzero(~touched), len(old) + np.arange(len(merged))])
-    order = np.argsort(both["customer_id"].to_numpy(dtype=object)[rows], kind="stable")
-    return both.take(rows[order]).reset_index(drop=True)
+    old, new = _one_row_each(old), _one_row_each(new)
+    # A customer in both has one row in each: merge the two rows column by column (vectorised
+    # over those customers); every other old row stays as it is; new customers are inserted.
+    ids, new_ids = (df["customer_id"].to_numpy(dtype=object) for df in (old, new))
+    at = np.searchsorted(ids, new_ids)
+    found = at < len(ids)
+    found[found] = ids[at[found]] == new_ids[found]
+    pos, place = at[found], _places(ids, new_ids[~found])
+    kept = place["old"][pos]  # where the customers in both end up
+    columns = {}
+    for c in old.columns:
+        if c in _PAIR_TIMES:
+            continue  # merged with its value
+        o, n = _values(old[c]), _values(new[c])
+        columns[c] = out = _spliced(o, n[~found], place)
+        if c == "customer_id":
+            continue
+        n = n[found]
+        if c in _PAIRS:
+            t = _PAIRS[c]
+            old_t, new_t = _values(old[t]), _values(new[t])
+            columns[t] = _spliced(old_t, new_t[~found], place)
+            out[kept], columns[t][kept] = _pick(c in _LASTS, o[pos], old_t[pos], n, new_t[found])
+        elif _kind(c) == "sum":
+            out[kept] = o[pos] + n
+        elif pd.api.types.is_datetime64_any_dtype(o.dtype):
+            out[kept] = (np.fmin if _kind(c) == "min" else np.fmax)(o[pos], n)
+        else:  # whole numbers that may be missing (outlets, source ranks)
+            both = (np.fmin if _kind(c) == "min" else np.fmax)(
+                o[pos].to_numpy("float64", na_value=np.nan), n.to_numpy("float64", na_value=np.nan))
+            out[kept] = pd.array(both, dtype=o.dtype)
+    return pd.DataFrame({c: columns[c] for c in old.columns}, copy=False)
+
+
+def _values(s: pd.Series):
+    """A column's values to compute with: the NumPy array, or the extension array (Int64, str)."""
+    return s.array if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) else s.to_numpy()
+
+
+def _pick(latest: bool, old_value, old_time, new_value, new_time):
+    """Per customer, the (value, time) of the later record (``latest``) or of the earlier one; a
+    record counts when it has both; the new record wins a tie for the latest, the old one for
+    the earliest; neither: missing."""
+    old_ok = ~pd.isna(old_value) & ~np.isnat(old_time)
+    new_ok = ~pd.isna(new_value) & ~np.isnat(new_time)
+    new_wins = new_ok & ~(old_ok & ((new_time < old_time) if latest else (old_time <= new_time)))
+    value = old_value.copy()
+    value[new_wins] = new_value[new_wins]
+    value[~new_wins & ~old_ok] = None
+    return value, np.where(new_wins, new_time, np.where(old_ok, old_time, np.datetime64("NaT")))
+
+
+def _one_row_each(facts: pd.DataFrame) -> pd.DataFrame:
+    """Facts in their layout, sorted, one row per customer: the rows of a customer who has
+    several (facts not made by :func:`profile_facts`) merged with :func:`_reduce`."""
+    if facts["customer_id"].isna().any():
+        facts = facts[facts["customer_id"].notna().to_numpy()]
+    ids = facts["customer_id"].astype("str").rename("customer_id")
+    twice = ids.duplicated(keep=False).to_numpy()
+    if twice.any():
+        once, more = _one_row_each(facts[~twice]), _reduce([facts[twice]])
+        place = _places(once["customer_id"].to_numpy(dtype=object),
+                        more["customer_id"].to_numpy(dtype=object))
+        return pd.DataFrame({c: _spliced(_values(once[c]), _values(more[c]), place)
+                             for c in once.columns}, copy=False)
+    return _typed(facts.set_index(ids).drop(columns="customer_id"))
+
+
+def _places(ids: np.ndarray, more: np.ndarray) -> dict[str, np.ndarray]:
+    """Where the rows of two sorted lists of distinct customers go in the sorted union:
+    ``old`` for those of ``ids``, ``more`` for those of ``more``; ``source``: per row of the
+    union, its row in ``ids`` (-1 for the others)."""
+    more = np.searchsorted(ids, more) + np.arange(len(more))
+    source = np.zeros(len(ids) + len(more), dtype="int64")
+    source[more] = -1
+    old = np.flatnonzero(source == 0)
+    source[old] = np.arange(len(ids))
+    return {"old": old, "more": more, "source": source}
+
+
+def _spliced(values, more, place: dict[str, np.ndarray]):
+    """``values`` and ``more`` in the places of :func:`_places` (a new array)."""
+    if isinstance(values, np.ndarray):
+        out = np.empty(len(place["source"]), dtype=values.dtype)
+        out[place["old"]] = values
+    else:
+        out = values.take(place["source"], allow_fill=True)
+    out[place["more"]] = more
+    return out
 
 
 # -- finishing ------------------------------------------------------------------------------------
@@ -714,10 +796,8 @@ def finish_profile(facts: pd.DataFrame, clean_customers: pd.DataFrame, *,
         p[c] = f[c]
     p["lead_source"] = f["lead_source"].fillna("unknown").astype("str")
     p["owner"] = f["owner"]
-    crm = pd.DataFrame({"customer_id": p.index, "outlets": f["outlets"].to_numpy()})
-    p["detailed_segment"] = insight.detailed_segments(
-        {"customers": pd.DataFrame({"customer_id": p.index, "segment": p["segment"].to_numpy()}),
-         "crm_contacts": crm}).to_numpy()
+    p["detailed_segment"] = insight._split_cafes(p["segment"], f["outlets"],
+                                                 insight.SMALL_CAFE_MAX_OUTLETS)
     p["marketing_consent"] = (f["consent_yes_at"].notna()
                               & ~(f["consent_no_at"] >= f["consent_yes_at"])).astype(bool)
     p["first_seen"] = f["first_seen"]
@@ -743,14 +823,18 @@ def finish_profile(facts: pd.DataFrame, clean_customers: pd.DataFrame, *,
     main = np.array(ORDER_CHANNELS, dtype=object)[via.argmax(axis=1)] if len(f) else []
     p["main_channel"] = pd.array(np.where(via.sum(axis=1) > 0, main, None) if len(f) else [],
                                  dtype="str")
-    buyers = f["orders"] > 0
+    buyers = (f["orders"] > 0).to_numpy()
+    code = np.zeros(len(f), dtype="int64")  # the three scores as the digits of one number
     for col, src, high in (("r_score", p["recency_days"].astype("float64"), False),
                            ("f_score", f["completed_orders"], True),
                            ("m_score", f["revenue_vnd"], True)):
-        score = profitability.rfm_scores(src[buyers], higher_is_better=high)
-        p[col] = score.reindex(p.index).astype("Int64")
-    p["rfm_code"] = (p["r_score"].astype("str") + p["f_score"].astype("str")
-                     + p["m_score"].astype("str")).where(buyers)
+        score = np.zeros(len(f), dtype="int64")
+        score[buyers] = profitability.rfm_scores(src[buyers], higher_is_better=high).to_numpy()
+        p[col] = pd.arrays.IntegerArray(score, ~buyers)
+        code = code * 10 + score
+    combos, row = np.unique(np.where(buyers, code, -1), return_inverse=True)
+    text = np.where(combos < 0, None, combos.astype(str).astype(object))
+    p["rfm_code"] = pd.array(text[row], dtype="str")
     p["complaints"] = f["complaints"]
     p["nps_last"] = f["nps_last"]
 
@@ -794,11 +878,11 @@ def finish_profile(facts: pd.DataFrame, clean_customers: pd.DataFrame, *,
 
 def _joined(mask: np.ndarray, names: list[str]) -> pd.Series:
     """Per row, the names where ``mask`` is True, comma-separated ("" when none)."""
-    out = np.full(len(mask), "", dtype=object)
-    for j, name in enumerate(names):
-        sep = np.where(out == "", "", ", ")
-        out = np.where(mask[:, j], out + sep + name, out)
-    return pd.array(out, dtype="str")
+    code = mask.astype("int64") @ (1 << np.arange(len(names), dtype="int64"))
+    combos, row = np.unique(code, return_inverse=True)  # the text of each combination, once
+    text = np.array([", ".join(n for j, n in enumerate(names) if c >> j & 1) for c in combos],
+                    dtype=object)
+    return pd.array(text[row], dtype="str")
 
 
 def _insight_columns(f: pd.DataFrame) -> pd.DataFrame:
@@ -816,15 +900,18 @@ def _insight_columns(f: pd.DataFrame) -> pd.DataFrame:
     for group in _INSIGHT_GROUPS:
         cols = [(t, c, s) for g, t, c, s in _tag_columns() if g == group]
         counts = f[[c for _, c, _ in cols]].to_numpy(dtype="int64")
-        src = f[[s for _, _, s in cols]].to_numpy(dtype="float64", na_value=np.nan)
         rows, k = np.nonzero(counts)
-        times, source = counts[rows, k], src[rows, k]
+        times, source = counts[rows, k], np.empty(len(rows))
+        for j, (_, _, s) in enumerate(cols):  # the source ranks where a tag was counted
+            at = k == j
+            source[at] = f[s].array[rows[at]].to_numpy("float64", na_value=np.nan)
         rank_of = np.array([order[t] for t, _, _ in cols], dtype="int64")[k]
         # customer, then most texts, then best source (a missing one last), then taxonomy order
         sort = np.lexsort((rank_of, np.where(np.isnan(source), np.inf, source), -times, rows))
         rows, k, times = rows[sort], k[sort], times[sort]
         tags = np.array([t for t, _, _ in cols], dtype=object)[k]
-        labels = np.where(times == 1, tags, tags + " ×" + times.astype(str).astype(object))
+        labels, many = tags.copy(), times > 1
+        labels[many] = tags[many] + " ×" + times[many].astype(str).astype(object)
         first = np.r_[True, rows[1:] != rows[:-1]] if len(rows) else np.zeros(0, bool)
         starts = np.flatnonzero(first)
         which = np.cumsum(first) - 1

@@ -100,10 +100,14 @@ def _bad_rows(df: pd.DataFrame, bad: pd.Series, column: str, message: str, fix: 
     return Problem(column, message, fix, tuple(shown.index.tolist()), values, n)
 
 
+_STRIP = np.frompyfunc(str.strip, 1, 1)  # over an object array: twice pandas' .str.strip
+
+
 def _blank(s: pd.Series) -> pd.Series:
     """True where a value is missing or empty text."""
     if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
-        return s.isna() | (s.astype("str").str.strip() == "")
+        text = s.astype("str").to_numpy(dtype=object, na_value="")
+        return pd.Series(s.isna().to_numpy() | (_STRIP(text) == ""), index=s.index)
     return s.isna()
 
 

@@ -273,6 +273,12 @@ def test_every_customer_once_with_one_furthest_stage(world, seeded):
     assert set(seeded["furthest_stage"].astype("str")) <= set(journey.JOURNEY_STAGES)
 
 
+def test_stage_dates_are_the_dates_of_customer_stages(world, seeded):
+    dates = journey.stage_dates(world.clean)
+    assert dates.columns.tolist() == ["customer_id", *journey.JOURNEY_STAGES]
+    pd.testing.assert_frame_equal(dates, seeded[dates.columns.tolist()])
+
+
 @pytest.mark.parametrize("by", [None, "lead_source", "segment"])
 def test_funnel_is_monotone_overall_and_in_every_group(seeded, by):
     f = journey.funnel(seeded, by=by)

@@ -33,6 +33,7 @@ from c360lab.profile import (
     next_best_action,
     profile_facts,
 )
+from c360lab.profile import _PAIRS, _fact_dtypes, _reduce
 
 AS_OF = pd.Timestamp("2026-01-01")
 T = pd.to_datetime
@@ -447,6 +448,39 @@ def test_three_windows_merge_in_any_grouping(shipped):
     c = profile_facts(shipped, since=pd.Timestamp("2025-05-01"), until=AS_OF)
     pd.testing.assert_frame_equal(combine_facts(combine_facts(a, b), c),
                                   combine_facts(a, combine_facts(b, c)))
+
+
+def _random_facts(rng, n: int) -> pd.DataFrame:
+    """Facts of ``n`` rows over 30 customers (several rows for some): every fact column, each
+    value and its time both present or both missing."""
+    ids = rng.choice([f"C{i:02d}" for i in range(30)], n)
+    columns = {"customer_id": pd.array(ids, dtype="str")}
+    day = T("2025-01-01") + pd.to_timedelta(rng.integers(0, 4, n), "D")  # ties happen
+    for c, dtype in _fact_dtypes().items():
+        gap = rng.random(n) < 0.4
+        if dtype == "int64":
+            columns[c] = rng.integers(0, 5, n)
+        elif dtype == "Int64":
+            columns[c] = pd.array(np.where(gap, None, rng.integers(0, 9, n)), dtype="Int64")
+        elif dtype == "str":
+            columns[c] = pd.array(np.where(gap, None, rng.choice(["a", "b"], n)), dtype="str")
+        else:
+            columns[c] = np.where(gap, np.datetime64("NaT"), day.to_numpy()).astype(
+                "datetime64[us]")
+    facts = pd.DataFrame(columns)
+    for value, time in _PAIRS.items():
+        both = facts[value].notna() & facts[time].notna()
+        facts[value], facts[time] = facts[value].where(both), facts[time].where(both)
+    return facts
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_combine_facts_merges_as_the_row_by_row_reduction(seed):
+    # the vectorised merge (customers in both, in one side only, several rows of one customer)
+    # gives what reducing all the rows together gives
+    rng = np.random.default_rng(seed)
+    old, new = (_random_facts(rng, int(rng.integers(0, 40))) for _ in range(2))
+    pd.testing.assert_frame_equal(combine_facts(old, new), _reduce([old, new]))
 
 
 def test_layers_agree_with_steps_1_3_and_4(shipped, shipped_profile):

@@ -22,7 +22,8 @@ The chain::
 else is read or written). It holds four tables: ``snapshots`` (``as_of``, ``customer_id`` and
 the profile's columns, one row per customer and cut-off; a view stacking one table
 ``snapshot_<as_of>`` per cut-off), ``facts`` (the mergeable per-customer
-facts of the latest cut-off, from :func:`c360lab.profile.profile_facts`), ``runs`` (the audit
+facts of the latest cut-off, from :func:`c360lab.profile.profile_facts`; written in the same
+transaction as that cut-off's snapshot, so the last snapshot dates them), ``runs`` (the audit
 trail: when, cut-off, mode, rows read, customers, seconds) and ``columns`` (each stored table's
 pandas dtypes, so what you read back is what you wrote). Whole DataFrames go in with one
 statement each, never row by row.
@@ -418,7 +419,7 @@ def refresh(clean: dict, path, *, as_of, mode: str = "auto", weights=None) -> pd
                 "as_of", f"{as_of.date()} is before the last snapshot ({last.date()})",
                 "refresh at the last cut-off or later; to rebuild an older history, write a "
                 "new store file from the earliest cut-off on")])
-        has_facts = "facts" in _tables(con)
+        has_facts = last is not None and "facts" in _tables(con)
         if mode == "incremental" and not has_facts:
             raise C360DataError("facts", [Problem(
                 "as_of", "the store holds no facts yet, so there is nothing to add to",
@@ -427,7 +428,7 @@ def refresh(clean: dict, path, *, as_of, mode: str = "auto", weights=None) -> pd
         customers = clean["customers"]
         if incremental:
             old = load_facts(con)
-            since = _last_facts_cutoff(con)
+            since = last  # the facts are those of the last snapshot
             _check_known(old, customers)
             if since < as_of:
                 new = prof.profile_facts(clean, since=since, until=as_of)
@@ -445,7 +446,7 @@ def refresh(clean: dict, path, *, as_of, mode: str = "auto", weights=None) -> pd
         con.execute("BEGIN TRANSACTION")
         try:
             _write_snapshot(con, profile, as_of)
-            _write_facts(con, facts, as_of, changed=changed)
+            _write_facts(con, facts, changed=changed)
             run = pd.DataFrame({
                 "run_at": pd.Series([pd.Timestamp.now().floor("s")], dtype="datetime64[us]"),
                 "as_of": pd.Series([as_of], dtype="datetime64[us]"),
@@ -504,39 +505,19 @@ def _snapshot_rows(con, where: str = "") -> str:
                               for t in _snapshot_tables(con))
 
 
-def _write_facts(con, facts: pd.DataFrame, as_of: pd.Timestamp, *, changed) -> None:
-    """Store the facts at ``as_of``: all of them, or (``changed``: the customer ids whose facts
-    moved since the stored ones) only those rows, with every row's ``facts_until`` moved on."""
-    day = as_of.to_pydatetime()
+def _write_facts(con, facts: pd.DataFrame, *, changed) -> None:
+    """Store the facts: all of them, or (``changed``: the customer ids whose facts moved since
+    the stored ones) only those rows."""
     if changed is None:
-        con.register("_incoming", _storable(facts))
-        try:
-            con.execute("CREATE OR REPLACE TABLE facts AS SELECT CAST(? AS TIMESTAMP) AS "
-                        "facts_until, * FROM _incoming", [day])
-        finally:
-            con.unregister("_incoming")
-        head = facts.iloc[:0].copy()
-        head.insert(0, "facts_until", pd.Series([], dtype="datetime64[us]"))
-        con.execute("DELETE FROM columns WHERE table_name = 'facts'")
-        con.register("_meta", _dtype_rows("facts", head))
-        try:
-            con.execute("INSERT INTO columns SELECT * FROM _meta")
-        finally:
-            con.unregister("_meta")
+        _write(con, "facts", facts, replace=True)
         return
     moved = facts[facts["customer_id"].isin(changed).to_numpy()]
     con.register("_incoming", _storable(moved))
     try:
-        con.execute("UPDATE facts SET facts_until = CAST(? AS TIMESTAMP)", [day])
         con.execute("DELETE FROM facts WHERE customer_id IN (SELECT customer_id FROM _incoming)")
-        con.execute("INSERT INTO facts BY NAME SELECT CAST(? AS TIMESTAMP) AS facts_until, * "
-                    "FROM _incoming", [day])
+        con.execute("INSERT INTO facts BY NAME SELECT * FROM _incoming")
     finally:
         con.unregister("_incoming")
-
-
-def _last_facts_cutoff(con) -> pd.Timestamp:
-    return pd.Timestamp(con.execute("SELECT max(facts_until) FROM facts").fetchone()[0])
 
 
 def _check_known(facts: pd.DataFrame, customers: pd.DataFrame) -> None:
@@ -561,7 +542,7 @@ def load_facts(store) -> pd.DataFrame:
     if not hasattr(store, "execute"):
         with _connect(store, must_exist=True) as con:
             return load_facts(con)
-    df = _read_typed(store, "facts", "SELECT * EXCLUDE (facts_until) FROM facts")
+    df = _read_typed(store, "facts", "SELECT * FROM facts")
     if not df["customer_id"].is_monotonic_increasing:  # an incremental run appends its rows
         df = df.sort_values("customer_id", kind="stable").reset_index(drop=True)
     return df

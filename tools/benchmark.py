@@ -110,24 +110,30 @@ def bench_steps(limit_s: float, data_dir: str | None = None, n: int = 3000) -> l
 
 
 #: step 7: a store refreshed to the first cut-off (not timed), then, at the next month: the full
-#: rebuild, a full refresh into a new store, and the incremental refresh (which must be equal)
+#: rebuild, a full refresh into a new store, and the incremental refresh (which must be equal);
+#: each the best of three runs (the incremental one on a fresh copy of the store each time)
 _REFRESH_SETUP = _LOAD + """
-import tempfile
+import shutil, tempfile
 import pandas as pd
 from c360lab import profile, refresh
 tmp = tempfile.TemporaryDirectory()
-store, fresh = os.path.join(tmp.name, "inc.duckdb"), os.path.join(tmp.name, "full.duckdb")
-refresh.refresh(c, store, as_of="2025-11-01", mode="full")"""
-_REFRESH = """t = time.perf_counter()
-full = profile.build_profile(c, as_of=pd.Timestamp("2025-12-01"))
-build_s = time.perf_counter() - t
-t = time.perf_counter()
-refresh.refresh(c, fresh, as_of="2025-12-01", mode="full")
-full_s = time.perf_counter() - t
-t = time.perf_counter()
-inc = refresh.refresh(c, store, as_of="2025-12-01")
-inc_s = time.perf_counter() - t
-pd.testing.assert_frame_equal(inc, full)
+base, store, fresh = (os.path.join(tmp.name, name + ".duckdb") for name in ("base", "inc", "full"))
+refresh.refresh(c, base, as_of="2025-11-01", mode="full")"""
+_REFRESH = """build_s = full_s = inc_s = float("inf")
+for _ in range(3):
+    t = time.perf_counter()
+    full = profile.build_profile(c, as_of=pd.Timestamp("2025-12-01"))
+    build_s = min(build_s, time.perf_counter() - t)
+    if os.path.exists(fresh):
+        os.remove(fresh)
+    t = time.perf_counter()
+    refresh.refresh(c, fresh, as_of="2025-12-01", mode="full")
+    full_s = min(full_s, time.perf_counter() - t)
+    shutil.copy(base, store)
+    t = time.perf_counter()
+    inc = refresh.refresh(c, store, as_of="2025-12-01")
+    inc_s = min(inc_s, time.perf_counter() - t)
+    pd.testing.assert_frame_equal(inc, full)
 tmp.cleanup()"""
 
 

@@ -893,26 +893,19 @@ def _dates(s: pd.Series, declared_formats, kind: str, *, native: bool):
                 best, best_n = fmt, k
         if best:
             formats.insert(0, best)
-    for fmt in formats:
+    # the declared (or detected) formats first, then any other known one: a repair
+    for fmt in formats + [f for f in DATE_FORMATS if f not in formats]:
         if not todo.any():
             break
         got = pd.to_datetime(text[todo], format=fmt, errors="coerce")
         hit = got.notna().to_numpy()
         idx = np.flatnonzero(todo)[hit]
         out.iloc[idx] = got[hit].astype("datetime64[us]").to_numpy()
-        declared[idx] = True
-        todo[idx] = False
-    for fmt in DATE_FORMATS:
-        if not todo.any():
-            break
         if fmt in formats:
-            continue
-        got = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        hit = got.notna().to_numpy()
-        idx = np.flatnonzero(todo)[hit]
-        out.iloc[idx] = got[hit].astype("datetime64[us]").to_numpy()
-        repaired[idx] = True
-        notes[idx] = f"date written as {fmt}"
+            declared[idx] = True
+        else:
+            repaired[idx] = True
+            notes[idx] = f"date written as {fmt}"
         todo[idx] = False
     if todo.any():  # Excel day serials (1954 to 2119)
         serial = pd.to_numeric(text[todo].where(text[todo].str.fullmatch(r"\d{5}(\.\d+)?")),
